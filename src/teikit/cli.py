@@ -1,0 +1,72 @@
+"""The ``teikit`` command: a thin click layer over the library.
+
+Exit codes: 0 ok, 1 invalid input, 2 usage error or unreadable input.  Library errors
+(:class:`teikit.errors.TeikitError`) become one line on stderr; nothing else escapes as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import TeikitError
+from .load import Corpus, corpus_info
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn library errors into one stderr line and the error's exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TeikitError as exc:
+            click.echo(f"teikit: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("teikit: interrupted; previous output left as it was", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+PATH_ARG = click.Path(path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="teikit")
+def main() -> None:
+    """Validate, build, cite and serve a TEI P5 digital edition."""
+
+
+@main.command()
+@click.argument("tei_dir", required=False, type=PATH_ARG)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@reports_errors
+def info(tei_dir: Path | None, fmt: str) -> None:
+    """Summarise the corpus in TEI_DIR (default: ./tei)."""
+    corpus = Corpus.discover(tei_dir)
+    data = corpus_info(corpus).as_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+        return
+    mentions = data["mentions"]
+    register = data["register"]
+    assert isinstance(mentions, dict) and isinstance(register, dict)
+    click.echo(f"corpus:     {corpus.root}")
+    click.echo(f"documents:  {data['documents']}")
+    click.echo(f"sections:   {data['sections']}")
+    click.echo(f"paragraphs: {data['paragraphs']}")
+    click.echo("mentions:   " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
+    click.echo(f"register:   {data['register_total']} entries ("
+               + ", ".join(f"{k} {v}" for k, v in register.items()) + ")")

@@ -1,0 +1,79 @@
+"""The one exception hierarchy of the library.
+
+Every failure the library reports on purpose derives from :class:`TeikitError`.  The CLI maps the
+classes to exit codes (``InvalidInput`` and its kin to 1, ``Unreadable`` and ``UsageProblem`` to 2)
+and prints ``str(error)``, which is always one line and never echoes untrusted markup.
+"""
+
+from __future__ import annotations
+
+
+class TeikitError(Exception):
+    """Base class of every error the library raises deliberately."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 column: int | None = None, rule: str | None = None) -> None:
+        super().__init__(message)
+        self.message = _one_line(message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.rule = rule
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        rule = f"[{self.rule}] " if self.rule else ""
+        return f"{where}error {rule}{self.message}"
+
+
+class InvalidInput(TeikitError):
+    """The input was read but is not acceptable: malformed XML, not TEI, fails validation."""
+
+    exit_code = 1
+
+
+class ValidationFailed(InvalidInput):
+    """Validation found errors; ``problems`` holds them all."""
+
+    def __init__(self, message: str, problems: list[object]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class ReferenceNotFound(InvalidInput):
+    """A passage reference is malformed or names no passage."""
+
+
+class Unreadable(TeikitError):
+    """The input could not be read at all: missing, a directory, permissions, not text."""
+
+    exit_code = 2
+
+
+class UsageProblem(TeikitError):
+    """The caller asked for something that cannot be done (bad option value, no documents)."""
+
+    exit_code = 2
+
+
+class OutputError(TeikitError):
+    """Output could not be written; the previous output is untouched."""
+
+    exit_code = 1
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    """Collapse whitespace and cut very long messages so that an error is always one line."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    return flat

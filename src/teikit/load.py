@@ -1,0 +1,190 @@
+"""Load stage: find the documents and the register of a TEI folder and read them safely.
+
+A *corpus* is a folder of TEI documents sharing one register, ``register.xml``.  Documents are
+read one at a time (``Corpus.iter_documents``) so that memory does not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InvalidInput, Unreadable, UsageProblem
+from .resources import resource_dir
+from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file
+
+REGISTER_FILE = "register.xml"
+REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
+MENTION_KINDS = ("persName", "placeName", "orgName", "eventName")
+
+
+def require_tei(tree: etree._ElementTree, name: str) -> etree._Element:
+    """Return the TEI root or raise a located :class:`InvalidInput` for a non-TEI document."""
+    root = tree.getroot()
+    if root.tag != f"{{{TEI_NS}}}TEI":
+        ns = etree.QName(root).namespace
+        what = f"<{local_name(root)}>" + (f" in namespace {ns}" if ns else " in no namespace")
+        raise InvalidInput(f"not a TEI document: root element is {what}, expected TEI in {TEI_NS}",
+                           path=name, line=root.sourceline, column=1, rule="tei-root")
+    return root
+
+
+@dataclass
+class Document:
+    """One parsed TEI document of the edition."""
+
+    path: Path
+    tree: etree._ElementTree
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+    @cached_property
+    def id(self) -> str:
+        """The document identifier: ``TEI/@xml:id``, else the file stem."""
+        return self.root.get(XML_ID) or self.path.stem
+
+    def xpath(self, expr: str) -> list[etree._Element]:
+        result = self.root.xpath(expr, namespaces=NS)
+        assert isinstance(result, list)
+        return [r for r in result if isinstance(r, etree._Element)]
+
+    def text_of(self, expr: str) -> str:
+        """Normalised string value of the first node matching ``expr`` (empty if none)."""
+        value = self.root.xpath(f"normalize-space(({expr})[1])", namespaces=NS)
+        return str(value)
+
+    @property
+    def title(self) -> str:
+        return self.text_of("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type='sub')]")
+
+    @property
+    def edition_version(self) -> str:
+        return self.text_of("tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition/@n")
+
+    def sections(self) -> list[etree._Element]:
+        return self.xpath("tei:text/tei:body/tei:div")
+
+    def paragraphs(self) -> list[etree._Element]:
+        return self.xpath("tei:text/tei:body/tei:div/tei:p")
+
+    def mentions(self) -> Counter[str]:
+        """Counts of marked mentions in the body by element name (plus ``date``)."""
+        counts: Counter[str] = Counter()
+        for el in self.xpath("tei:text/tei:body//*"):
+            name = local_name(el)
+            if name in MENTION_KINDS or name == "date":
+                counts[name] += 1
+        return counts
+
+
+@dataclass
+class Register:
+    """The shared register: persons, places, organisations and events by ``xml:id``."""
+
+    path: Path
+    tree: etree._ElementTree
+    entries: dict[str, etree._Element] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Register:
+        tree = parse_file(path)
+        root = require_tei(tree, str(path))
+        entries: dict[str, etree._Element] = {}
+        for kind in REGISTER_KINDS:
+            for el in root.iterfind(f".//{{{TEI_NS}}}{kind}"):
+                ident = el.get(XML_ID)
+                if ident:
+                    entries[ident] = el
+        return cls(path, tree, entries)
+
+    def kind_of(self, ident: str) -> str | None:
+        el = self.entries.get(ident)
+        return local_name(el) if el is not None else None
+
+    def sizes(self) -> Counter[str]:
+        return Counter(local_name(el) for el in self.entries.values())
+
+
+def default_tei_dir() -> Path:
+    """``./tei`` when it exists, else the edition bundled with the package."""
+    here = Path("tei")
+    return here if here.is_dir() else resource_dir("tei")
+
+
+@dataclass
+class Corpus:
+    """A folder of TEI documents and their register."""
+
+    root: Path
+    document_paths: list[Path]
+    register_path: Path | None
+
+    @classmethod
+    def discover(cls, path: Path | None = None) -> Corpus:
+        """Find the documents below ``path`` (a folder, or a single file)."""
+        path = default_tei_dir() if path is None else path
+        if not path.exists():
+            raise Unreadable("no such file or directory", path=str(path))
+        if path.is_file():
+            reg = path.parent / REGISTER_FILE
+            docs = [] if path.name == REGISTER_FILE else [path]
+            return cls(path.parent, docs, reg if reg.is_file() else None)
+        docs = sorted(p for p in path.rglob("*.xml") if p.name != REGISTER_FILE and p.is_file())
+        reg = path / REGISTER_FILE
+        if not docs:
+            raise UsageProblem("no TEI documents (*.xml) in this folder", path=str(path))
+        return cls(path, docs, reg if reg.is_file() else None)
+
+    @cached_property
+    def register(self) -> Register | None:
+        return Register.load(self.register_path) if self.register_path else None
+
+    def load_document(self, path: Path) -> Document:
+        tree = parse_file(path)
+        require_tei(tree, str(path))
+        return Document(path, tree)
+
+    def iter_documents(self) -> Iterator[Document]:
+        for p in self.document_paths:
+            yield self.load_document(p)
+
+
+@dataclass
+class CorpusInfo:
+    """What ``teikit info`` reports."""
+
+    documents: int = 0
+    sections: int = 0
+    paragraphs: int = 0
+    mentions: Counter[str] = field(default_factory=Counter)
+    register: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "documents": self.documents,
+            "sections": self.sections,
+            "paragraphs": self.paragraphs,
+            "mentions": {k: self.mentions.get(k, 0) for k in (*MENTION_KINDS, "date")},
+            "register": {k: self.register.get(k, 0) for k in REGISTER_KINDS},
+            "register_total": sum(self.register.values()),
+        }
+
+
+def corpus_info(corpus: Corpus) -> CorpusInfo:
+    """Count documents, sections, paragraphs, mentions and register entries."""
+    info = CorpusInfo()
+    for doc in corpus.iter_documents():
+        info.documents += 1
+        info.sections += len(doc.sections())
+        info.paragraphs += len(doc.paragraphs())
+        info.mentions.update(doc.mentions())
+    if corpus.register is not None:
+        info.register = corpus.register.sizes()
+    return info

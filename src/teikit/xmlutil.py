@@ -1,0 +1,111 @@
+"""Namespaces and the one safe way to read XML.
+
+Everything that parses XML in teikit goes through :func:`parse_bytes` or :func:`parse_file`.  The
+parser never loads a DTD, never resolves an entity, never touches the network and never runs
+XInclude.  A document that carries a DOCTYPE at all is refused before libxml2 sees it: TEI needs no
+DTD, and refusing it outright is what makes entity attacks (external entities, parameter entities,
+billion laughs) harmless rather than merely mitigated.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InvalidInput, Unreadable
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+NS = {"tei": TEI_NS, "xml": XML_NS}
+
+
+def tei(local: str) -> str:
+    """Clark name of a TEI element, e.g. ``tei("p")`` → ``{http://www.tei-c.org/ns/1.0}p``."""
+    return f"{{{TEI_NS}}}{local}"
+
+
+XML_ID = f"{{{XML_NS}}}id"
+XML_LANG = f"{{{XML_NS}}}lang"
+
+# Inputs larger than this are refused before parsing: the edition's documents are tens of kB.
+MAX_INPUT_BYTES = 32 * 1024 * 1024
+
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+
+
+def safe_parser() -> etree.XMLParser:
+    """A parser that reads only the bytes it is given (no DTD, entities, network or huge trees)."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_blank_text=False,
+        collect_ids=False,
+    )
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
+    """Parse ``data`` safely; raise :class:`InvalidInput` with a location on any problem."""
+    if not data.strip():
+        raise InvalidInput("empty file: no XML document", path=name, rule="xml-empty")
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InvalidInput("binary file, not an XML document", path=name, rule="xml-binary")
+    m = _DOCTYPE.search(data)
+    if m:
+        line, col = _line_col(data, m.start())
+        raise InvalidInput(
+            "DOCTYPE declarations are refused (no DTDs or entities in TEI input)",
+            path=name, line=line, column=col, rule="xml-doctype",
+        )
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        msg = exc.msg or "not well-formed XML"
+        msg = re.sub(r",\s*line \d+, column \d+\s*$", "", msg)
+        raise InvalidInput(f"malformed XML: {msg}", path=name, line=line, column=col,
+                           rule="xml-malformed") from None
+    except ValueError as exc:  # e.g. unicode strings with encoding declarations
+        raise InvalidInput(f"malformed XML: {exc}", path=name, rule="xml-malformed") from None
+    return root.getroottree()
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file, turning every OS-level failure into :class:`Unreadable`."""
+    name = str(path)
+    if not path.exists():
+        raise Unreadable("no such file or directory", path=name)
+    if path.is_dir():
+        raise Unreadable("is a directory, expected a file", path=name)
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InvalidInput(f"file too large ({size} bytes; limit {MAX_INPUT_BYTES})", path=name,
+                               rule="xml-too-large")
+        return path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"cannot read: {exc.strerror or exc}", path=name) from None
+
+
+def parse_file(path: Path) -> etree._ElementTree:
+    """Read and safely parse one XML file."""
+    return parse_bytes(read_bytes(path), str(path))
+
+
+def local_name(el: etree._Element) -> str:
+    """The local name of an element (comments and PIs give an empty string)."""
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
