@@ -70,3 +70,33 @@ def info(tei_dir: Path | None, fmt: str) -> None:
     click.echo("mentions:   " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
     click.echo(f"register:   {data['register_total']} entries ("
                + ", ".join(f"{k} {v}" for k, v in register.items()) + ")")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=PATH_ARG)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Report format: one line per problem, or a JSON array for machines.")
+@click.option("--no-lint", is_flag=True, help="Skip the untagged-mention lint warnings.")
+@reports_errors
+def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
+    """Validate TEI documents (default: every document under ./tei) against the grammar and rules.
+
+    Exit 0 when valid (warnings allowed), 1 when any error is found, 2 when input is unreadable.
+    """
+    from .validate import ERROR, iter_errors
+
+    problems = list(iter_errors(list(paths) or None, lint=not no_lint))
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            click.echo(str(p))
+    errors = [p for p in problems if p.severity == ERROR]
+    if any(p.rule == "unreadable" for p in errors):
+        sys.exit(2)
+    if errors:
+        if fmt == "text":
+            click.echo(f"teikit: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+        sys.exit(1)
+    if fmt == "text":
+        click.echo(f"valid: {len(problems)} warning(s)", err=True)

@@ -109,3 +109,75 @@ def local_name(el: etree._Element) -> str:
     if not isinstance(tag, str):
         return ""
     return tag.rpartition("}")[2]
+
+
+# Start tags, with comments, CDATA sections and processing instructions matched (and so skipped)
+# as wholes, so that the n-th start tag found is the n-th element of the parsed tree.
+_MARKUP = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<(?P<tag>[^\s/>!?][^\s/>]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.DOTALL,
+)
+
+
+class SourceMap:
+    """Maps parsed elements (and their attributes) back to line and column in the source text.
+
+    libxml2 records only the line on which a start tag *ends*; readers want the line and column
+    where it begins.  Because teikit refuses DTDs and entities, the n-th start tag in the text is the
+    n-th element of the tree, which makes an exact map cheap to build.
+    """
+
+    def __init__(self, data: bytes, tree: etree._ElementTree) -> None:
+        text = data.decode("utf-8", errors="replace")
+        self._text = text
+        self._line_starts = [0]
+        for m in re.finditer("\n", text):
+            self._line_starts.append(m.end())
+        self._tags: dict[etree._Element, re.Match[str]] = {}
+        elements = (e for e in tree.getroot().iter() if isinstance(e.tag, str))
+        for m in _MARKUP.finditer(text):
+            if m.group("tag") is None:
+                continue
+            el = next(elements, None)
+            if el is None:
+                break
+            self._tags[el] = m
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        lo, hi = 0, len(self._line_starts) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self._line_starts[mid] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo + 1, offset - self._line_starts[lo] + 1
+
+    def position(self, el: etree._Element, attr: str | None = None) -> tuple[int, int]:
+        """(line, column) of ``el``'s start tag, or of attribute ``attr`` (e.g. ``ref``, ``xml:id``)."""
+        m = self._tags.get(el)
+        if m is None:
+            return (el.sourceline or 0, 1)
+        if attr:
+            am = re.search(rf"(?<![\w:.-]){re.escape(attr)}\s*=", m.group("attrs"))
+            if am:
+                return self._line_col(m.start("attrs") + am.start())
+        return self._line_col(m.start())
+
+
+def readable_xpath(el: etree._Element) -> str:
+    """An XPath a person can read, with ``tei:`` prefixes and positions only where needed."""
+    steps = []
+    node: etree._Element | None = el
+    while node is not None:
+        q = etree.QName(node)
+        prefix = "tei:" if q.namespace == TEI_NS else ""
+        parent = node.getparent()
+        step = prefix + q.localname
+        if parent is not None:
+            same = [c for c in parent if c.tag == node.tag]
+            if len(same) > 1:
+                step += f"[{same.index(node) + 1}]"
+        steps.append(step)
+        node = parent
+    return "/" + "/".join(reversed(steps))

@@ -1,0 +1,242 @@
+"""Validate stage: RELAX NG grammar, ISO Schematron rules and lint, with located problems.
+
+``iter_errors`` yields every :class:`Problem` (errors and warnings) sorted by file and location;
+``validate`` raises :class:`~teikit.errors.ValidationFailed` when any is an error; ``is_valid``
+answers yes or no.  The grammar and the compiled Schematron are built once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+from . import transform
+from .errors import InvalidInput, TeikitError, Unreadable, ValidationFailed
+from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Register, require_tei
+from .resources import schema_path, xslt_path
+from .xmlutil import NS, TEI_NS, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding: where (file, line, column, XPath), which rule, how severe, and what."""
+
+    file: str
+    line: int
+    column: int
+    severity: str
+    rule: str
+    message: str
+    xpath: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
+        return f"{where}: {self.severity} [{self.rule}] {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_error(cls, exc: TeikitError, file: str) -> Problem:
+        return cls(exc.path or file, exc.line or 0, exc.column or 0, ERROR,
+                   exc.rule or ("unreadable" if isinstance(exc, Unreadable) else "input"), exc.message)
+
+
+@cache
+def relaxng() -> etree.RelaxNG:
+    """The project grammar (Jing-simplified, so libxml2 loads it at once)."""
+    return etree.RelaxNG(etree.parse(str(schema_path("teikit.rng"))))
+
+
+@cache
+def schematron_validator() -> object:
+    """The project Schematron compiled to XSLT by teikit's compiler, then compiled by Saxon."""
+    compiler = transform.compile_file(xslt_path("schematron", "compile.xsl"))
+    schema = transform.processor().parse_xml(xml_file_name=str(schema_path("teikit.sch")))
+    return transform.compile_text(transform.run(compiler, schema))
+
+
+def _rng_message(message: str) -> str:
+    return message.replace("{" + TEI_NS + "}", "")
+
+
+class _Checked:
+    """One parsed file with its source map, for turning paths into locations."""
+
+    def __init__(self, path: Path, data: bytes, tree: etree._ElementTree) -> None:
+        self.name = str(path)
+        self.tree = tree
+        self.map = SourceMap(data, tree)
+
+    def element(self, steps: str) -> etree._Element | None:
+        found = self.tree.xpath(steps, namespaces=NS) if steps else []
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+            return found[0]
+        return None
+
+    def locate(self, steps: str) -> tuple[int, int]:
+        attr = None
+        if "/@" in steps:
+            steps, _, attr = steps.rpartition("/@")
+        el = self.element(steps)
+        return self.map.position(el, attr) if el is not None else (0, 0)
+
+
+def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
+    rng = relaxng()
+    if rng.validate(checked.tree):
+        return
+    for entry in rng.error_log:
+        el = checked.element(entry.path) if entry.path else None
+        line, col = checked.map.position(el) if el is not None else (entry.line, entry.column)
+        yield Problem(checked.name, line or entry.line, col, ERROR, "grammar",
+                      _rng_message(entry.message), readable_xpath(el) if el is not None else "")
+
+
+def _schematron_problems(checked: _Checked, register: Register | None, used: set[str]) -> Iterator[Problem]:
+    source = transform.to_xdm(checked.tree)
+    params: dict[str, object] = {"used": " ".join(sorted(used))}
+    if register is not None:
+        params["register"] = transform.to_xdm(register.tree)
+    else:
+        params["register"] = source
+    report = transform.run(schematron_validator(), source, params)  # type: ignore[arg-type]
+    for el in etree.fromstring(report.encode("utf-8")):
+        line, col = checked.locate(el.get("steps", ""))
+        yield Problem(checked.name, line, col, el.get("severity", ERROR), el.get("rule", "schematron"),
+                      " ".join((el.text or "").split()), el.get("xpath", ""))
+
+
+def _names_by_entry(register: Register) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(entry id, mention element, pattern) for every preferred and variant name."""
+    out = []
+    for ident, entry in register.entries.items():
+        name_el = REGISTER_KINDS[local_name(entry)]
+        for name in entry.iterfind(f"tei:{name_el}", NS):
+            text = " ".join("".join(name.itertext()).split())
+            if text:
+                out.append((ident, name_el,
+                            re.compile(rf"(?<![\w\-‘]){re.escape(text)}(?![\w\-])")))
+    return out
+
+
+def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
+    """Warn where a register name occurs in the body outside an element that points at its entry."""
+    names = _names_by_entry(register)
+    for block in checked.tree.iterfind(".//tei:text/tei:body//*", NS):
+        if local_name(block) not in ("p", "head"):
+            continue
+        for node in block.iter():
+            segments = [(node.text, node)] + [(child.tail, node) for child in node]
+            for text, holder in segments:
+                if not text:
+                    continue
+                covered = set()
+                anc: etree._Element | None = holder
+                while anc is not None and anc is not block.getparent():
+                    if local_name(anc) in MENTION_KINDS:
+                        covered.update(t.partition("#")[2] for t in anc.get("ref", "").split())
+                    anc = anc.getparent()
+                for ident, element, pattern in names:
+                    if ident in covered:
+                        continue
+                    m = pattern.search(text)
+                    if m:
+                        line, col = checked.map.position(holder)
+                        yield Problem(checked.name, line, col, WARNING, "lint-untagged-mention",
+                                      f"“{m.group(0)}” is the name of register entry {ident} but is not "
+                                      f"tagged as {element} here", readable_xpath(holder))
+
+
+def _parse(path: Path) -> _Checked:
+    data = read_bytes(path)
+    tree = parse_bytes(data, str(path))
+    require_tei(tree, str(path))
+    return _Checked(path, data, tree)
+
+
+def _used_ids(corpus: Corpus) -> set[str]:
+    used: set[str] = set()
+    for path in corpus.document_paths:
+        try:
+            tree = parse_bytes(read_bytes(path), str(path))
+        except TeikitError:
+            continue
+        for attr in tree.xpath("//@ref | //@who"):
+            used.update(t.partition("#")[2] for t in str(attr).split() if t.startswith(REGISTER_FILE + "#"))
+    return used
+
+
+def iter_errors(targets: Iterable[Path] | Path | None = None, *, lint: bool = True) -> Iterator[Problem]:
+    """Every problem in the given files or folders (default: the corpus in ``./tei``), sorted.
+
+    A folder is validated as a corpus: its documents, and its register (whose entries must each be
+    used by some document).  A single document is checked against the register beside it.
+    """
+    if targets is None or isinstance(targets, Path):
+        targets = [targets] if targets is not None else [None]  # type: ignore[list-item]
+    problems: list[Problem] = []
+    for target in targets:
+        problems.extend(_check_target(target, lint))
+    yield from sorted(problems)
+
+
+def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
+    try:
+        corpus = Corpus.discover(target)
+    except TeikitError as exc:
+        yield Problem.from_error(exc, str(target))
+        return
+    register: Register | None = None
+    if corpus.register_path is not None:
+        try:
+            register = corpus.register
+        except TeikitError as exc:
+            yield Problem.from_error(exc, str(corpus.register_path))
+    files = list(corpus.document_paths)
+    check_register = register is not None and (
+        target is None or target.is_dir() or target.name == REGISTER_FILE)
+    used: set[str] = _used_ids(corpus) if check_register else set()
+    if check_register and corpus.register_path is not None:
+        files.append(corpus.register_path)
+    for path in files:
+        try:
+            checked = _parse(path)
+        except TeikitError as exc:
+            yield Problem.from_error(exc, str(path))
+            continue
+        grammar = list(_grammar_problems(checked))
+        yield from grammar
+        yield from _schematron_problems(checked, register, used)
+        if lint and register is not None and path.name != REGISTER_FILE:
+            yield from _lint_untagged(checked, register)
+
+
+def is_valid(targets: Iterable[Path] | Path | None = None) -> bool:
+    """True when validation finds no errors (warnings allowed)."""
+    return not any(p.severity == ERROR for p in iter_errors(targets, lint=False))
+
+
+def validate(targets: Iterable[Path] | Path | None = None) -> list[Problem]:
+    """Validate; raise :class:`ValidationFailed` listing the problems if any is an error.
+
+    Returns the warnings when there are no errors.
+    """
+    problems = list(iter_errors(targets))
+    errors = [p for p in problems if p.severity == ERROR]
+    if errors:
+        raise ValidationFailed(f"{len(errors)} validation error(s)", problems)  # type: ignore[arg-type]
+    return problems
+
+
+__all__ = ["ERROR", "WARNING", "InvalidInput", "Problem", "is_valid", "iter_errors", "validate"]

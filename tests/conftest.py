@@ -1,0 +1,58 @@
+"""Shared fixtures: the repository's paths, ../shared reference material, and tool requirements.
+
+Tests that need material outside the repository (../shared) or an external tool (Java, Chromium)
+skip with a reason on a developer's machine, and fail under ``CI=true``, where a missing tool is a
+broken CI setup rather than a reason to skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from teikit.load import Corpus, Document
+
+ROOT = Path(__file__).resolve().parent.parent
+TEI_DIR = ROOT / "tei"
+EDITION = TEI_DIR / "deutscher-1959-khrushchev-mao.xml"
+REGISTER = TEI_DIR / "register.xml"
+SEED = ROOT / "seeds" / "deutscher-1959-khrushchev-mao-and-stalins-ghost.txt"
+SHARED = ROOT.parent / "shared"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip (or, under CI=true, fail) when a prerequisite is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+def shared(*parts: str) -> Path:
+    """A path inside ../shared, skipping (failing in CI) when the clone has no ../shared."""
+    path = SHARED.joinpath(*parts)
+    need(path.exists(), f"reference material {path} is not available (a user's clone has no ../shared)")
+    return path
+
+
+def need_java() -> str:
+    java = shutil.which("java")
+    need(java is not None, "Java is not installed (needed by Jing and the Nu HTML checker)")
+    assert java is not None
+    return java
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Corpus:
+    return Corpus.discover(TEI_DIR)
+
+
+@pytest.fixture(scope="session")
+def edition(corpus: Corpus) -> Document:
+    return corpus.load_document(EDITION)

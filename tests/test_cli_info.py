@@ -1,0 +1,56 @@
+"""`teikit --version` and `teikit info`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import TEI_DIR
+
+from teikit import __version__
+from teikit.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version() -> None:
+    code, out, _ = run("--version")
+    assert code == 0 and __version__ in out and __version__ != "0+unknown"
+
+
+def test_info_counts_the_edition() -> None:
+    code, out, _ = run("info", str(TEI_DIR), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["documents"] == 1 and data["sections"] == 6 and data["paragraphs"] == 31
+    assert data["mentions"]["persName"] > 100 and data["mentions"]["date"] == 12
+    assert data["register"] == {"person": 25, "place": 11, "org": 10, "event": 8}
+
+
+def test_info_text_output() -> None:
+    code, out, _ = run("info", str(TEI_DIR))
+    assert code == 0
+    assert "paragraphs: 31" in out and "register:   54 entries" in out
+
+
+def test_info_on_missing_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("info", str(tmp_path / "nope"))
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "no such file or directory" in err
+
+
+def test_info_on_folder_without_tei_exit_2(tmp_path: Path) -> None:
+    code, _, err = run("info", str(tmp_path))
+    assert code == 2 and "no TEI documents" in err
+
+
+def test_info_on_malformed_document_names_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "bad.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader>\n</TEI>')
+    code, _, err = run("info", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'bad.xml'}:3:" in err and "[xml-malformed]" in err
+    assert "Traceback" not in err
