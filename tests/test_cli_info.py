@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import TEI_DIR
 
+from conftest import TEI_DIR
 from teikit import __version__
 from teikit.cli import main
 

@@ -7,9 +7,9 @@ import subprocess
 from datetime import date
 
 import pytest
-from conftest import EDITION, REGISTER, SEED, TEI_DIR, need_java, shared
 from lxml import etree
 
+from conftest import EDITION, REGISTER, SEED, TEI_DIR, need_java, shared
 from teikit.load import REGISTER_KINDS, Corpus, Document
 from teikit.xmlutil import NS, XML_ID, local_name
 

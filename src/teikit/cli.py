@@ -92,7 +92,7 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
         for p in problems:
             click.echo(str(p))
     errors = [p for p in problems if p.severity == ERROR]
-    if any(p.rule == "unreadable" for p in errors):
+    if any(p.rule in ("unreadable", "usage") for p in errors):
         sys.exit(2)
     if errors:
         if fmt == "text":

@@ -16,7 +16,7 @@ from lxml import etree
 
 from .errors import InvalidInput, Unreadable, UsageProblem
 from .resources import resource_dir
-from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file
+from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file, source_line
 
 REGISTER_FILE = "register.xml"
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
@@ -30,7 +30,7 @@ def require_tei(tree: etree._ElementTree, name: str) -> etree._Element:
         ns = etree.QName(root).namespace
         what = f"<{local_name(root)}>" + (f" in namespace {ns}" if ns else " in no namespace")
         raise InvalidInput(f"not a TEI document: root element is {what}, expected TEI in {TEI_NS}",
-                           path=name, line=root.sourceline, column=1, rule="tei-root")
+                           path=name, line=source_line(root) or None, column=1, rule="tei-root")
     return root
 
 

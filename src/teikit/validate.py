@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -49,7 +50,8 @@ class Problem:
     @classmethod
     def from_error(cls, exc: TeikitError, file: str) -> Problem:
         return cls(exc.path or file, exc.line or 0, exc.column or 0, ERROR,
-                   exc.rule or ("unreadable" if isinstance(exc, Unreadable) else "input"), exc.message)
+                   exc.rule or ("unreadable" if isinstance(exc, Unreadable)
+                                else "usage" if exc.exit_code == 2 else "input"), exc.message)
 
 
 @cache
@@ -59,7 +61,7 @@ def relaxng() -> etree.RelaxNG:
 
 
 @cache
-def schematron_validator() -> object:
+def schematron_validator() -> Any:
     """The project Schematron compiled to XSLT by teikit's compiler, then compiled by Saxon."""
     compiler = transform.compile_file(xslt_path("schematron", "compile.xsl"))
     schema = transform.processor().parse_xml(xml_file_name=str(schema_path("teikit.sch")))
@@ -67,7 +69,12 @@ def schematron_validator() -> object:
 
 
 def _rng_message(message: str) -> str:
-    return message.replace("{" + TEI_NS + "}", "")
+    message = message.replace("{" + TEI_NS + "}", "")
+    m = re.fullmatch(r"Element (\S+) has extra content: (\S+)", message)
+    if m:
+        return (f"the content of {m.group(1)} does not match the grammar, at {m.group(2)} or after it "
+                "(an element, attribute or value outside the edition's TEI subset)")
+    return message
 
 
 class _Checked:
@@ -93,11 +100,17 @@ class _Checked:
 
 
 def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
+    """Grammar errors, with libxml2's cascade pruned: an ancestor that merely 'failed to validate
+    content' because of an error reported deeper down adds nothing for the reader."""
     rng = relaxng()
     if rng.validate(checked.tree):
         return
-    for entry in rng.error_log:
-        el = checked.element(entry.path) if entry.path else None
+    found = [(checked.element(e.path) if e.path else None, e) for e in rng.error_log]
+    located = [el for el, _ in found if el is not None]
+    for el, entry in found:
+        if entry.type_name == "RELAXNG_ERR_CONTENTVALID" and el is not None and any(
+                other is not el and el in other.iterancestors() for other in located):
+            continue
         line, col = checked.map.position(el) if el is not None else (entry.line, entry.column)
         yield Problem(checked.name, line or entry.line, col, ERROR, "grammar",
                       _rng_message(entry.message), readable_xpath(el) if el is not None else "")
@@ -110,7 +123,7 @@ def _schematron_problems(checked: _Checked, register: Register | None, used: set
         params["register"] = transform.to_xdm(register.tree)
     else:
         params["register"] = source
-    report = transform.run(schematron_validator(), source, params)  # type: ignore[arg-type]
+    report = transform.run(schematron_validator(), source, params)
     for el in etree.fromstring(report.encode("utf-8")):
         line, col = checked.locate(el.get("steps", ""))
         yield Problem(checked.name, line, col, el.get("severity", ERROR), el.get("rule", "schematron"),
@@ -123,7 +136,7 @@ def _names_by_entry(register: Register) -> list[tuple[str, str, re.Pattern[str]]
     for ident, entry in register.entries.items():
         name_el = REGISTER_KINDS[local_name(entry)]
         for name in entry.iterfind(f"tei:{name_el}", NS):
-            text = " ".join("".join(name.itertext()).split())
+            text = " ".join("".join(str(t) for t in name.itertext()).split())
             if text:
                 out.append((ident, name_el,
                             re.compile(rf"(?<![\w\-‘]){re.escape(text)}(?![\w\-])")))
@@ -141,7 +154,7 @@ def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
             for text, holder in segments:
                 if not text:
                     continue
-                covered = set()
+                covered: set[str] = set()
                 anc: etree._Element | None = holder
                 while anc is not None and anc is not block.getparent():
                     if local_name(anc) in MENTION_KINDS:
@@ -172,7 +185,9 @@ def _used_ids(corpus: Corpus) -> set[str]:
             tree = parse_bytes(read_bytes(path), str(path))
         except TeikitError:
             continue
-        for attr in tree.xpath("//@ref | //@who"):
+        attrs = tree.xpath("//@ref | //@who")
+        assert isinstance(attrs, list)
+        for attr in attrs:
             used.update(t.partition("#")[2] for t in str(attr).split() if t.startswith(REGISTER_FILE + "#"))
     return used
 
@@ -206,7 +221,13 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
     files = list(corpus.document_paths)
     check_register = register is not None and (
         target is None or target.is_dir() or target.name == REGISTER_FILE)
-    used: set[str] = _used_ids(corpus) if check_register else set()
+    if check_register and target is not None and target.is_file():
+        corpus = Corpus(corpus.root, [], corpus.register_path)
+        siblings = Corpus.discover(corpus.root) if any(
+            p.name != REGISTER_FILE for p in corpus.root.glob("*.xml")) else corpus
+        used: set[str] = _used_ids(siblings)
+    else:
+        used = _used_ids(corpus) if check_register else set()
     if check_register and corpus.register_path is not None:
         files.append(corpus.register_path)
     for path in files:

@@ -103,6 +103,12 @@ def parse_file(path: Path) -> etree._ElementTree:
     return parse_bytes(read_bytes(path), str(path))
 
 
+def source_line(el: etree._Element) -> int:
+    """The line libxml2 recorded for ``el`` (0 when unknown)."""
+    line: object = el.sourceline
+    return line if isinstance(line, int) else 0
+
+
 def local_name(el: etree._Element) -> str:
     """The local name of an element (comments and PIs give an empty string)."""
     tag = el.tag
@@ -157,7 +163,7 @@ class SourceMap:
         """(line, column) of ``el``'s start tag, or of attribute ``attr`` (e.g. ``ref``, ``xml:id``)."""
         m = self._tags.get(el)
         if m is None:
-            return (el.sourceline or 0, 1)
+            return (source_line(el), 1)
         if attr:
             am = re.search(rf"(?<![\w:.-]){re.escape(attr)}\s*=", m.group("attrs"))
             if am:
