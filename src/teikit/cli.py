@@ -100,3 +100,28 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
         sys.exit(1)
     if fmt == "text":
         click.echo(f"valid: {len(problems)} warning(s)", err=True)
+
+
+@main.command()
+@click.argument("tei_dir", required=False, type=PATH_ARG)
+@click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True,
+              help="Output folder (replaced atomically).")
+@click.option("--base-url", default=None, help="Base URL of the published edition (default: a placeholder).")
+@click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
+@click.option("--width", type=click.IntRange(min=0), default=0, help="Plain text: wrap at N columns.")
+@reports_errors
+def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, width: int) -> None:
+    """Validate TEI_DIR (default ./tei) and build the HTML edition and plain text into --out."""
+    from .errors import ValidationFailed
+    from .publish import DEFAULT_BASE_URL, BuildOptions
+    from .publish import build as run_build
+
+    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width)
+    try:
+        result = run_build(tei_dir, out, options)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"teikit: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.files)} files)")

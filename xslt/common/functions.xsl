@@ -1,0 +1,86 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Shared parameters and functions for every output (HTML, plain text, citations).
+  The register arrives as a parameter, not through doc(): the Python side has already parsed it
+  safely, and a stylesheet that reads no files can be pointed at hostile input without risk.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tk="urn:teikit:functions"
+  exclude-result-prefixes="#all">
+
+  <xsl:param name="register" as="document-node()?" select="()"/>
+  <!-- Base of the published edition's URLs; the document's folder and the passage anchor follow. -->
+  <xsl:param name="base-url" as="xs:string" select="'https://teikit.example.org/'"/>
+
+  <xsl:variable name="tk:entries" as="element()*"
+    select="$register//tei:standOff//(tei:person | tei:place | tei:org | tei:event)[@xml:id]"/>
+
+  <!-- The register entries an element points at, in @ref/@who order. -->
+  <xsl:function name="tk:targets" as="element()*">
+    <xsl:param name="pointers" as="xs:string?"/>
+    <xsl:for-each select="tokenize(normalize-space($pointers), ' ')">
+      <xsl:variable name="id" as="xs:string" select="substring-after(., '#')"/>
+      <xsl:sequence select="$tk:entries[@xml:id = $id][1]"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <xsl:function name="tk:preferred-name" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="normalize-space(($entry/*[@type = 'preferred'], $entry/*[ends-with(local-name(), 'Name')])[1])"/>
+  </xsl:function>
+
+  <xsl:function name="tk:kind" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:sequence select="local-name($entry)"/>
+  </xsl:function>
+
+  <!-- Human-readable form of an ISO date or range, as precise as the value. -->
+  <xsl:function name="tk:format-iso" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:variable name="months" as="xs:string+" select="('January','February','March','April','May','June','July','August','September','October','November','December')"/>
+    <xsl:variable name="parts" as="xs:string*" select="tokenize($value, '-')[. ne '']"/>
+    <xsl:sequence select="
+      if (count($parts) = 3) then string(xs:integer($parts[3])) || ' ' || $months[xs:integer($parts[2])] || ' ' || $parts[1]
+      else if (count($parts) = 2) then $months[xs:integer($parts[2])] || ' ' || $parts[1]
+      else $value"/>
+  </xsl:function>
+
+  <xsl:function name="tk:date-label" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if ($el/@when) then tk:format-iso($el/@when)
+      else if ($el/@from and $el/@to) then tk:format-iso($el/@from) || ' – ' || tk:format-iso($el/@to)
+      else ''"/>
+  </xsl:function>
+
+  <!-- Life dates of a person, e.g. "1893–1976". -->
+  <xsl:function name="tk:life-dates" as="xs:string?">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="b" as="xs:string?" select="$entry/tei:birth/@when ! substring(., 1, 4)"/>
+    <xsl:variable name="d" as="xs:string?" select="$entry/tei:death/@when ! substring(., 1, 4)"/>
+    <xsl:sequence select="if ($b or $d) then ($b, '?')[1] || '–' || ($d, '')[1] else ()"/>
+  </xsl:function>
+
+  <!-- The sort key of an ISO value (start of the interval it names). -->
+  <xsl:function name="tk:date-key" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="string(($el/@when, $el/@from)[1])"/>
+  </xsl:function>
+
+  <xsl:function name="tk:document-url" as="xs:string">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="(if (ends-with($base-url, '/')) then $base-url else $base-url || '/') || encode-for-uri($tei/@xml:id) || '/'"/>
+  </xsl:function>
+
+  <xsl:function name="tk:title" as="xs:string">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="normalize-space(($tei/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = 'sub')])[1])"/>
+  </xsl:function>
+
+  <xsl:function name="tk:paragraph-number" as="xs:string">
+    <xsl:param name="p" as="element(tei:p)"/>
+    <xsl:sequence select="replace($p/@xml:id, '^p', '')"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,155 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The page: head metadata for reference managers (Highwire citation_* tags and schema.org JSON-LD),
+  the edition header, the table of contents, the reading text and the indexes.  Everything the page
+  loads is a local file under ../assets/: no fonts, scripts or styles from other hosts.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tk="urn:teikit:functions"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all">
+
+  <!-- Relative path from the page to the shared assets folder. -->
+  <xsl:param name="assets" as="xs:string" select="'../assets/'"/>
+
+  <xsl:mode on-no-match="fail"/>
+
+  <xsl:template match="/" as="element()">
+    <xsl:apply-templates select="tei:TEI"/>
+  </xsl:template>
+
+  <xsl:template match="tei:TEI" as="element()">
+    <xsl:variable name="header" as="element(tei:teiHeader)" select="tei:teiHeader"/>
+    <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
+    <xsl:variable name="title" as="xs:string" select="tk:title(.)"/>
+    <xsl:variable name="authors" as="element()*" select="$header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName"/>
+    <xsl:variable name="journal" as="xs:string?" select="$source/tei:monogr/tei:title[@level = 'j'] ! normalize-space(.)"/>
+    <xsl:variable name="published" as="xs:string?" select="$source/tei:monogr/tei:imprint/tei:date/@when"/>
+    <xsl:variable name="version" as="xs:string" select="string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
+    <xsl:variable name="url" as="xs:string" select="tk:document-url(.)"/>
+    <html lang="{(@xml:lang, 'en')[1]}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title><xsl:value-of select="$title"/> — <xsl:value-of select="string-join($authors ! normalize-space(.), ', ')"/></title>
+        <link rel="canonical" href="{$url}"/>
+        <link rel="stylesheet" href="{$assets}teikit.css"/>
+        <meta name="citation_title" content="{$title}"/>
+        <xsl:for-each select="$authors">
+          <meta name="citation_author" content="{tk:citation-name(.)}"/>
+        </xsl:for-each>
+        <xsl:if test="$published">
+          <meta name="citation_publication_date" content="{translate($published, '-', '/')}"/>
+        </xsl:if>
+        <xsl:if test="$journal"><meta name="citation_journal_title" content="{$journal}"/></xsl:if>
+        <meta name="citation_public_url" content="{$url}"/>
+        <meta name="citation_fulltext_html_url" content="{$url}"/>
+        <meta name="citation_language" content="{(@xml:lang, 'en')[1]}"/>
+        <meta name="citation_publisher" content="{normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)}"/>
+        <meta name="description" content="{$title}, by {string-join($authors ! normalize-space(.), ', ')}{$journal ! (', ' || .)}{$published ! (', ' || tk:format-iso(.))}: a TEI digital edition, version {$version}."/>
+        <script type="application/ld+json">
+          <xsl:value-of select="tk:json-ld(., $url)"/>
+        </script>
+        <script src="{$assets}teikit.js" defer="defer"></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#text">Skip to the text</a>
+        <header class="edition-header">
+          <p class="kicker">A digital edition</p>
+          <h1><xsl:value-of select="$title"/></h1>
+          <p class="byline">
+            <xsl:for-each select="$authors">
+              <xsl:apply-templates select="." mode="reading"/>
+            </xsl:for-each>
+          </p>
+          <dl class="edition-facts">
+            <xsl:if test="$source">
+              <dt>Source</dt>
+              <dd><cite><xsl:value-of select="$journal"/></cite><xsl:value-of select="$published ! (', ' || tk:format-iso(.))"/>; transcribed for the
+                <xsl:value-of select="normalize-space(($header//tei:biblStruct[not(tei:analytic)]/tei:monogr/tei:imprint/tei:publisher)[1])"/>
+                <xsl:value-of select="($header//tei:biblStruct[not(tei:analytic)]/tei:monogr/tei:respStmt/tei:persName)[1] ! (' by ' || normalize-space(.))"/>.</dd>
+            </xsl:if>
+            <dt>Edition</dt>
+            <dd>Version <xsl:value-of select="$version"/><xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/tei:date/@when ! (', ' || tk:format-iso(.))"/>; <xsl:value-of select="normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)"/></dd>
+            <dt>Licence</dt>
+            <dd>
+              <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence">
+                <xsl:choose>
+                  <xsl:when test="@target[matches(., '^https?://')]"><a href="{@target}" rel="license"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
+                  <xsl:otherwise><xsl:value-of select="normalize-space(.)"/></xsl:otherwise>
+                </xsl:choose>
+              </xsl:for-each>
+              <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:p">
+                <xsl:text> </xsl:text><xsl:value-of select="normalize-space(.)"/>
+              </xsl:for-each>
+            </dd>
+          </dl>
+        </header>
+        <nav class="toc" aria-labelledby="toc-heading">
+          <h2 id="toc-heading">Contents</h2>
+          <ol>
+            <xsl:for-each select="tei:text/tei:body/tei:div">
+              <xsl:variable name="first" as="xs:string" select="tk:paragraph-number(tei:p[1])"/>
+              <xsl:variable name="last" as="xs:string" select="tk:paragraph-number(tei:p[last()])"/>
+              <li><a href="#{@xml:id}"><xsl:value-of select="if (tei:head) then normalize-space(tei:head) else 'Opening'"/></a>
+                <span class="toc-range"> ¶<xsl:value-of select="$first"/>–<xsl:value-of select="$last"/></span></li>
+            </xsl:for-each>
+            <li><a href="#indexes">Indexes and chronology</a></li>
+          </ol>
+        </nav>
+        <main id="text">
+          <article class="reading-text" aria-labelledby="article-title">
+            <h2 id="article-title" class="visually-hidden">Text</h2>
+            <xsl:apply-templates select="tei:text/tei:body/tei:div" mode="reading"/>
+          </article>
+          <xsl:call-template name="tk:indexes">
+            <xsl:with-param name="tei" select="."/>
+          </xsl:call-template>
+        </main>
+        <footer class="edition-footer">
+          <p>Passage identifiers (¶ numbers) are stable: cite them as <code><xsl:value-of select="$url"/>#p12</code>.
+            Generated from TEI P5 by teikit.</p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- "Family, Given" for Highwire, from the register's preferred name when there is one. -->
+  <xsl:function name="tk:citation-name" as="xs:string">
+    <xsl:param name="name" as="element()"/>
+    <xsl:variable name="full" as="xs:string" select="(tk:targets($name/@ref) ! tk:preferred-name(.), normalize-space($name))[1]"/>
+    <xsl:variable name="words" as="xs:string*" select="tokenize($full, ' ')"/>
+    <xsl:sequence select="if (count($words) gt 1) then $words[last()] || ', ' || string-join($words[position() lt last()], ' ') else $full"/>
+  </xsl:function>
+
+  <xsl:function name="tk:json-ld" as="xs:string">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="url" as="xs:string"/>
+    <xsl:variable name="header" as="element(tei:teiHeader)" select="$tei/tei:teiHeader"/>
+    <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
+    <xsl:variable name="data" as="map(*)" select="map{
+      '@context': 'https://schema.org',
+      '@type': 'Article',
+      '@id': $url,
+      'url': $url,
+      'headline': tk:title($tei),
+      'name': tk:title($tei),
+      'inLanguage': string(($tei/@xml:lang, 'en')[1]),
+      'author': array{ $header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName ! map{
+          '@type': 'Person', 'name': (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1]} },
+      'datePublished': string($source/tei:monogr/tei:imprint/tei:date/@when),
+      'isPartOf': map{ '@type': 'Periodical', 'name': normalize-space($source/tei:monogr/tei:title[@level = 'j']) },
+      'version': string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n),
+      'license': string(($header//tei:availability/tei:licence/@target)[1]),
+      'publisher': map{ '@type': 'Organization', 'name': normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) },
+      'mentions': array{ (distinct-values($tei/tei:text/tei:body//@ref/tokenize(normalize-space(.), ' ')) ! tk:targets(.)) ! map:merge((
+          map{ '@type': map{'person':'Person','place':'Place','org':'Organization','event':'Event'}(tk:kind(.)),
+               'name': tk:preferred-name(.) },
+          if (tei:idno[@type = 'wikidata']) then map{ 'sameAs': 'https://www.wikidata.org/entity/' || tei:idno[@type = 'wikidata'][1] } else ())) }
+    }" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:sequence select="serialize($data, map{'method': 'json', 'indent': true(), 'escape-solidus': true()})"/>
+  </xsl:function>
+</xsl:stylesheet>

@@ -1,0 +1,73 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Plain-text reading text.  The layout is the transcription's own (byline, title, source note,
+  then paragraphs separated by blank lines), so that the default output reproduces the seed
+  exactly: that round trip is how the test suite proves the TEI lost nothing.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tk="urn:teikit:functions"
+  exclude-result-prefixes="#all">
+
+  <!-- Prefix each paragraph with its passage ID, e.g. "[p12] ". -->
+  <xsl:param name="ids" as="xs:boolean" select="false()"/>
+  <!-- Wrap paragraphs at this many characters; 0 leaves each paragraph on one line. -->
+  <xsl:param name="width" as="xs:integer" select="0"/>
+
+  <xsl:mode name="text" on-no-match="text-only-copy"/>
+
+  <xsl:template match="/" as="xs:string">
+    <xsl:variable name="tei" as="element(tei:TEI)" select="tei:TEI"/>
+    <xsl:variable name="front" as="element(tei:front)?" select="$tei/tei:text/tei:front"/>
+    <xsl:variable name="byline" as="xs:string?" select="$front/tei:byline ! normalize-space(string-join(.//text()))"/>
+    <xsl:variable name="title" as="xs:string" select="($front/tei:docTitle ! normalize-space(string-join(.//text())), tk:title($tei))[1]"/>
+    <xsl:variable name="source" as="xs:string*" select="$front/tei:div/tei:p ! tk:flow(.)"/>
+    <xsl:variable name="paras" as="xs:string*">
+      <xsl:for-each select="$tei/tei:text/tei:body/tei:div/tei:p">
+        <xsl:variable name="head" as="xs:string?" select="if (not(preceding-sibling::tei:p)) then ../tei:head ! (tk:flow(.) || ': ') else ()"/>
+        <xsl:sequence select="tk:wrap((if ($ids) then '[' || @xml:id || '] ' else '') || $head || tk:flow(.))"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:sequence select="string-join((
+        ($byline, $title) ! (. || '&#10;&#10;'),
+        '&#10;',
+        $source ! (tk:wrap(.) || '&#10;&#10;&#10;'),
+        string-join($paras, '&#10;&#10;'), '&#10;'), '')"/>
+  </xsl:template>
+
+  <!-- The reading text of an element: its text nodes as they stand (markup adds no characters). -->
+  <xsl:function name="tk:flow" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="copied" as="xs:string*">
+      <xsl:apply-templates select="$el/node()" mode="text"/>
+    </xsl:variable>
+    <xsl:sequence select="string-join($copied)"/>
+  </xsl:function>
+
+  <xsl:function name="tk:wrap" as="xs:string">
+    <xsl:param name="text" as="xs:string"/>
+    <xsl:sequence select="if ($width le 0) then $text else string-join(tk:lines(tokenize($text, ' '), ''), '&#10;')"/>
+  </xsl:function>
+
+  <!-- Greedy word wrap; a word longer than the width stands on a line of its own. -->
+  <xsl:function name="tk:lines" as="xs:string*">
+    <xsl:param name="words" as="xs:string*"/>
+    <xsl:param name="line" as="xs:string"/>
+    <xsl:iterate select="$words">
+      <xsl:param name="current" as="xs:string" select="$line"/>
+      <xsl:on-completion select="$current[. ne '']"/>
+      <xsl:variable name="candidate" as="xs:string" select="if ($current eq '') then . else $current || ' ' || ."/>
+      <xsl:choose>
+        <xsl:when test="string-length($candidate) le $width or $current eq ''">
+          <xsl:next-iteration><xsl:with-param name="current" select="$candidate"/></xsl:next-iteration>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:sequence select="$current"/>
+          <xsl:next-iteration><xsl:with-param name="current" select="string(.)"/></xsl:next-iteration>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:iterate>
+  </xsl:function>
+</xsl:stylesheet>
