@@ -48,6 +48,26 @@ def need_java() -> str:
     return java
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite the golden files under tests/golden from the current output")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The edition built once for the whole session (read-only for tests)."""
+    from teikit.publish import build
+
+    out = tmp_path_factory.mktemp("built") / "dist"
+    build(TEI_DIR, out)
+    return out
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Corpus:
     return Corpus.discover(TEI_DIR)
