@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, SEED, TEI_DIR
 from lxml import html as lxml_html
 
+from conftest import FIXTURES, SEED, TEI_DIR
 from teikit import publish
 from teikit.cli import main
 from teikit.errors import ValidationFailed
@@ -74,7 +74,9 @@ def test_invalid_edition_is_refused_and_previous_output_kept(tmp_path: Path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left behind
 
 
-def test_failure_midway_leaves_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_leaves_previous_output_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "dist"
     build(TEI_DIR, out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
@@ -149,7 +151,7 @@ def test_indexes_and_chronology(page: lxml_html.HtmlElement) -> None:
     chron = page.xpath("//section[@id='chronology']//li")
     keys = [li.xpath("time/@datetime")[0] for li in chron]
     assert keys == sorted(keys) and "1959-02-03" in keys
-    june = [li for li in chron if li.xpath("time/@datetime")[0] == "1957-06"][0]
+    june = next(li for li in chron if li.xpath("time/@datetime")[0] == "1957-06")
     assert [a.get("href") for a in june.xpath("a")] == ["#p4", "#p10", "#p13"]
 
 

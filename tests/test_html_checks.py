@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from conftest import need, need_java
 
 DOC = "deutscher-1959-khrushchev-mao"
