@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import TEI_DIR
@@ -54,3 +55,18 @@ def test_info_on_malformed_document_names_line_and_column(tmp_path: Path) -> Non
     assert code == 1
     assert f"{tmp_path / 'bad.xml'}:3:" in err and "[xml-malformed]" in err
     assert "Traceback" not in err
+
+
+def test_without_tei_folder_the_bundled_edition_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wheel carries xslt/, schema/ and tei/ inside the package; a source tree has them at the top.
+    from teikit.resources import resource_dir
+
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("info", "--format", "json")
+    assert code == 0 and json.loads(out)["paragraphs"] == 31
+    for name in ("xslt", "schema", "tei"):
+        assert (resource_dir(name)).is_dir()
+    assert (resource_dir("xslt") / "html.xsl").is_file()
+    assert (resource_dir("schema") / "teikit.rng").is_file()
