@@ -189,3 +189,27 @@ def test_html_escapes_markup_in_text(tmp_path: Path) -> None:
     build(folder, tmp_path / "out")
     page = (tmp_path / "out" / "minimal" / "index.html").read_text()
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def two_document_corpus(folder: Path) -> Path:
+    """A corpus of two small documents sharing one register."""
+    folder.mkdir()
+    (folder / "register.xml").write_text((FIXTURES / "minimal" / "register.xml").read_text())
+    src = (FIXTURES / "minimal" / "doc.xml").read_text()
+    for ident, title, date in (("alpha", "Alpha", "1959-02-19"), ("beta", "Beta", "1958-01-01")):
+        (folder / f"{ident}.xml").write_text(
+            src.replace('xml:id="minimal"', f'xml:id="{ident}"').replace("A Minimal Document", title)
+            .replace("1959-02-19", date))
+    return folder
+
+
+def test_site_index_only_for_more_than_one_document(tmp_path: Path, built: Path) -> None:
+    assert not (built / "index.html").exists()
+    result = build(two_document_corpus(tmp_path / "tei"), tmp_path / "out")
+    assert result.documents == ["alpha", "beta"]
+    page = lxml_html.fromstring((tmp_path / "out" / "index.html").read_bytes())
+    items = page.xpath("//ol[@class='catalogue']/li")
+    assert [li.xpath("a/@href")[0] for li in items] == ["beta/", "alpha/"]  # by date of publication
+    assert "Alpha" in items[1].text_content() and "19 February 1959" in items[1].text_content()
+    for ident in ("alpha", "beta"):
+        assert (tmp_path / "out" / ident / "index.html").is_file()

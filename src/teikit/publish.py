@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from . import transform
 from .errors import OutputError, ValidationFailed
 from .load import Corpus, Document
@@ -61,6 +63,18 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     }
 
 
+def catalogue_record(doc: Document) -> str:
+    """The document's catalogue record (header facts for the site index), as XML text."""
+    return transform.run(transform.compiled("catalogue.xsl"), transform.to_xdm(doc.tree))
+
+
+def render_site_index(records: list[str]) -> str:
+    """The site index page from the documents' catalogue records."""
+    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
+    html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue))
+    return html if html.endswith("\n") else html + "\n"
+
+
 def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None) -> BuildResult:
     """Validate the corpus and write the edition to ``out``; raise and leave ``out`` alone on failure."""
     options = options or BuildOptions()
@@ -77,12 +91,17 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None) 
     except OSError as exc:
         raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from None
     result = BuildResult(out, warnings=[p for p in problems if p.severity != ERROR])
+    records: list[str] = []
     try:
         for doc in corpus.iter_documents():
             for rel, text in render_document(doc, corpus, options).items():
                 _write(staging / rel, text)
                 result.files.append(out / rel)
+            records.append(catalogue_record(doc))
             result.documents.append(doc.id)
+        if len(result.documents) > 1:
+            _write(staging / "index.html", render_site_index(records))
+            result.files.append(out / "index.html")
         for name in ASSETS:
             target = staging / "assets" / name
             target.parent.mkdir(parents=True, exist_ok=True)

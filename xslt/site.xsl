@@ -1,0 +1,11 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- Entry stylesheet for the site index page: assembles modules only. -->
+<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+  <xsl:include href="common/functions.xsl"/>
+  <xsl:include href="site/index.xsl"/>
+  <xsl:mode on-no-match="shallow-skip"/>
+  <xsl:template match="/" as="element()">
+    <xsl:apply-templates select="catalogue" mode="site"/>
+  </xsl:template>
+</xsl:stylesheet>

@@ -1,0 +1,43 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!-- The site index: every document of the corpus, from the catalogue, sorted by date then title. -->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tk="urn:teikit:functions"
+  xmlns="http://www.w3.org/1999/xhtml"
+  exclude-result-prefixes="#all">
+
+  <xsl:mode name="site" on-no-match="shallow-skip"/>
+
+  <xsl:template match="/catalogue" mode="site" as="element()">
+    <html lang="en">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <title>The edition: <xsl:value-of select="count(document)"/> documents</title>
+        <link rel="stylesheet" href="assets/teikit.css"/>
+      </head>
+      <body>
+        <header class="edition-header">
+          <p class="kicker">A digital edition</p>
+          <h1>Documents</h1>
+          <p><xsl:value-of select="count(document)"/> documents, <xsl:value-of select="sum(document/@paragraphs)"/> citable paragraphs.</p>
+        </header>
+        <main id="text">
+          <ol class="catalogue">
+            <xsl:for-each select="document">
+              <xsl:sort select="@date"/>
+              <xsl:sort select="lower-case(@title)"/>
+              <xsl:sort select="@id"/>
+              <li>
+                <a href="{encode-for-uri(@id)}/"><cite><xsl:value-of select="@title"/></cite></a>
+                <xsl:value-of select="(@author[. ne ''] ! (' — ' || .), @journal[. ne ''] ! (', ' || .), @date[. ne ''] ! (', ' || tk:format-iso(.)))" separator=""/>
+                <span class="toc-range"> (version <xsl:value-of select="@version"/>)</span>
+              </li>
+            </xsl:for-each>
+          </ol>
+        </main>
+      </body>
+    </html>
+  </xsl:template>
+</xsl:stylesheet>
