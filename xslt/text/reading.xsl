@@ -15,6 +15,8 @@
   <xsl:param name="ids" as="xs:boolean" select="false()"/>
   <!-- Wrap paragraphs at this many characters; 0 leaves each paragraph on one line. -->
   <xsl:param name="width" as="xs:integer" select="0"/>
+  <!-- Space-separated paragraph IDs: print only these (for `teikit resolve`), without front matter. -->
+  <xsl:param name="only" as="xs:string" select="''"/>
 
   <xsl:mode name="text" on-no-match="text-only-copy"/>
 
@@ -24,13 +26,14 @@
     <xsl:variable name="byline" as="xs:string?" select="$front/tei:byline ! normalize-space(string-join(.//text()))"/>
     <xsl:variable name="title" as="xs:string" select="($front/tei:docTitle ! normalize-space(string-join(.//text())), tk:title($tei))[1]"/>
     <xsl:variable name="source" as="xs:string*" select="$front/tei:div/tei:p ! tk:flow(.)"/>
+    <xsl:variable name="selected" as="xs:string*" select="tokenize($only)"/>
     <xsl:variable name="paras" as="xs:string*">
-      <xsl:for-each select="$tei/tei:text/tei:body/tei:div/tei:p">
+      <xsl:for-each select="$tei/tei:text/tei:body/tei:div/tei:p[empty($selected) or @xml:id = $selected]">
         <xsl:variable name="head" as="xs:string?" select="if (not(preceding-sibling::tei:p)) then ../tei:head ! (tk:flow(.) || ': ') else ()"/>
         <xsl:sequence select="tk:wrap((if ($ids) then '[' || @xml:id || '] ' else '') || $head || tk:flow(.))"/>
       </xsl:for-each>
     </xsl:variable>
-    <xsl:sequence select="string-join((
+    <xsl:sequence select="if (exists($selected)) then string-join($paras, '&#10;&#10;') || '&#10;' else string-join((
         ($byline, $title) ! (. || '&#10;&#10;'),
         '&#10;',
         $source ! (tk:wrap(.) || '&#10;&#10;&#10;'),

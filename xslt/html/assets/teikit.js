@@ -74,3 +74,50 @@
     }
   });
 }());
+
+/*
+ * "Cite this passage": each cite box gets a button that copies the formatted citation.  Without
+ * JavaScript the box still opens (it is a <details> element) and shows the text to select by hand.
+ */
+(function () {
+  "use strict";
+
+  function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "absolute";
+      area.style.left = "-9999px";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand && document.execCommand("copy");
+      area.remove();
+      if (ok) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("details.cite-box"), function (box) {
+    var text = box.querySelector(".cite-text");
+    if (!text) { return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "copy-citation";
+    button.textContent = "Copy citation";
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      copy(text.textContent).then(function () {
+        status.textContent = "Copied.";
+      }, function () {
+        status.textContent = "Select the text above to copy it.";
+      });
+    });
+    text.insertAdjacentElement("afterend", button);
+    button.insertAdjacentElement("afterend", status);
+  });
+}());

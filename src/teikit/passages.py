@@ -1,0 +1,353 @@
+"""Passages stage: the canonical passage identifiers, references to them, and their stability.
+
+A reference is parsed against a fixed grammar, never pasted into XPath or a file path:
+
+- ``p12`` (paragraph), ``s3`` (section), ``s3.p12`` (hierarchical alias; p12 must be in s3);
+- ranges ``p12-p14`` (or with an en dash), in document order;
+- ``DOC-ID:p12`` where a corpus holds more than one document;
+- a CTS URN ``urn:cts:teikit:<work>:<ref>`` whose work part is the document's CTS identifier;
+- the HTML edition's fragment ``#p12`` or full URL ``https://…/DOC-ID/#p12``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import InvalidInput, ReferenceNotFound
+from .load import Corpus, Document
+from .xmlutil import NS, XML_ID
+
+MAX_REF_LENGTH = 300
+_ID = r"(?:s\d{1,6}(?:\.p\d{1,6})?|p\d{1,6})"
+_DOC = r"[A-Za-z][A-Za-z0-9._\-]{0,127}"
+_REF = re.compile(rf"^(?:(?P<doc>{_DOC}):)?(?P<start>{_ID})(?:\s*[-–]\s*(?P<end>{_ID}))?$")
+_URN = re.compile(r"^urn:cts:(?P<ns>[A-Za-z0-9_\-]+):(?P<work>[A-Za-z0-9_.\-]+):(?P<ref>.+)$")
+_URL = re.compile(rf"^https?://[^\s#]*?/(?P<doc>{_DOC})/?#(?P<ref>.+)$")
+MANIFEST_FILE = "passages.json"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citable unit: a section or a paragraph of a document."""
+
+    doc_id: str
+    id: str
+    kind: str  # "section" or "paragraph"
+    section: str  # the section's ID (itself for a section)
+    index: int  # position in document order among all passages
+
+    @property
+    def label(self) -> str:
+        return f"¶{self.id[1:]}" if self.kind == "paragraph" else f"section {self.id[1:]}"
+
+
+class PassageIndex:
+    """The passages of one document in document order, looked up by ID (a dictionary, no XPath)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.passages: list[Passage] = []
+        self.elements: dict[str, etree._Element] = {}
+        for div in doc.sections():
+            sid = div.get(XML_ID, "")
+            self._add(Passage(doc.id, sid, "section", sid, len(self.passages)), div)
+            for p in div.iterfind("tei:p", NS):
+                self._add(Passage(doc.id, p.get(XML_ID, ""), "paragraph", sid, len(self.passages)), p)
+        self.by_id = {p.id: p for p in self.passages}
+
+    def _add(self, passage: Passage, el: etree._Element) -> None:
+        self.passages.append(passage)
+        self.elements[passage.id] = el
+
+    def paragraphs(self) -> list[Passage]:
+        return [p for p in self.passages if p.kind == "paragraph"]
+
+    def nearest(self, ref: str, n: int = 3) -> list[str]:
+        """The valid IDs closest to a bad reference, for the error message."""
+        ids = [p.id for p in self.passages]
+        m = re.search(r"\d+", ref)
+        if m and ref[:1] in ("p", "s"):
+            kind = "paragraph" if ref[0] == "p" else "section"
+            same = [p for p in self.passages if p.kind == kind]
+            if same:
+                target = int(m.group())
+                same.sort(key=lambda p: abs(int(p.id[1:]) - target))
+                return [p.id for p in same[:n]]
+        return difflib.get_close_matches(ref, ids, n=n, cutoff=0.0)[:n] or ids[:n]
+
+    def expand(self, start: str, end: str | None) -> list[Passage]:
+        first = self._one(start)
+        if end is None:
+            return [first]
+        last = self._one(end)
+        if last.kind != first.kind:
+            raise ReferenceNotFound(f"a range must join passages of one kind: {start} and {end}")
+        if last.index < first.index:
+            raise ReferenceNotFound(f"range {start}-{end} runs backwards; write {end}-{start}")
+        return [p for p in self.passages[first.index:last.index + 1] if p.kind == first.kind]
+
+    def _one(self, ref: str) -> Passage:
+        section, _, para = ref.partition(".")
+        if para:
+            p = self.by_id.get(para)
+            if p is None or p.section != section:
+                raise ReferenceNotFound(
+                    f"no passage {ref} in {self.doc.id}" + (f" ({para} is in {p.section})" if p else "")
+                    + f"; nearest: {', '.join(self.nearest(para))}")
+            return p
+        found = self.by_id.get(ref)
+        if found is None:
+            raise ReferenceNotFound(f"no passage {ref} in {self.doc.id}; nearest: {', '.join(self.nearest(ref))}")
+        return found
+
+
+def _printable(ref: str) -> str:
+    shown = ref if len(ref) <= 60 else ref[:57] + "…"
+    return json.dumps(shown, ensure_ascii=True)
+
+
+def cts_work(doc: Document) -> str | None:
+    """The document's CTS URN (without passage) from its header, if it declares one."""
+    value = doc.text_of("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno[@type='CTS']")
+    return value or None
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a reference names: a document and passages in it (empty for the whole document)."""
+
+    doc: Document
+    index: PassageIndex
+    passages: list[Passage]
+
+
+def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
+    """Split a reference into (document, start, end) or raise ReferenceNotFound."""
+    if not isinstance(ref, str) or not ref.strip():
+        raise ReferenceNotFound("empty passage reference; expected e.g. p12, s3, p12-p14 or DOC-ID:p12")
+    if len(ref) > MAX_REF_LENGTH or any(ord(c) < 32 for c in ref):
+        raise ReferenceNotFound(f"malformed passage reference {_printable(ref)}")
+    ref = ref.strip()
+    doc: str | None = None
+    m = _URN.match(ref)
+    if m:
+        doc, ref = "urn:cts:" + m.group("ns") + ":" + m.group("work"), m.group("ref")
+    else:
+        m = _URL.match(ref)
+        if m:
+            doc, ref = m.group("doc"), m.group("ref")
+        elif ref.startswith("#"):
+            ref = ref[1:]
+    m = _REF.match(ref)
+    if not m:
+        raise ReferenceNotFound(
+            f"malformed passage reference {_printable(ref)}; expected e.g. p12, s3, s3.p12, p12-p14 or DOC-ID:p12")
+    return doc or m.group("doc"), m.group("start"), m.group("end")
+
+
+def resolve(corpus: Corpus, ref: str | None) -> Resolved:
+    """Resolve ``ref`` (None: the whole document) in ``corpus``."""
+    doc_key, start, end = (None, "", None) if ref is None else parse_reference(ref)
+    doc = _find_document(corpus, doc_key)
+    index = PassageIndex(doc)
+    if ref is None:
+        return Resolved(doc, index, [])
+    try:
+        passages = index.expand(start, end)
+    except ReferenceNotFound as exc:
+        raise ReferenceNotFound(exc.message) from None
+    return Resolved(doc, index, passages)
+
+
+def _find_document(corpus: Corpus, key: str | None) -> Document:
+    if key is None:
+        if len(corpus.document_paths) != 1:
+            raise ReferenceNotFound(
+                f"the corpus has {len(corpus.document_paths)} documents: name one, as DOC-ID:p12")
+        return corpus.load_document(corpus.document_paths[0])
+    for doc in corpus.iter_documents():
+        if key in (doc.id, cts_work(doc)):
+            return doc
+    ids = [p.stem for p in corpus.document_paths]
+    near = difflib.get_close_matches(key, ids, n=3, cutoff=0.0)
+    raise ReferenceNotFound(f"no document {_printable(key)}; nearest: {', '.join(near)}")
+
+
+# ------------------------------------------------------------------------------- manifest
+
+def passage_text(el: etree._Element) -> str:
+    """The normalised reading text of a passage element, for fingerprints."""
+    text = "".join(str(t) for t in el.itertext())
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def fingerprint(index: PassageIndex, passage: Passage) -> str:
+    el = index.elements[passage.id]
+    if passage.kind == "section":
+        parts = [passage_text(h) for h in el.iterfind("tei:head", NS)]
+        parts += [p.id + "=" + fingerprint(index, p) for p in index.passages
+                  if p.kind == "paragraph" and p.section == passage.id]
+        text = "\n".join(parts)
+    else:
+        text = passage_text(el)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(x) for x in version.split("."))
+    except ValueError:
+        return (-1,)
+
+
+@dataclass(frozen=True)
+class StabilityProblem:
+    doc_id: str
+    passage: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.doc_id}:{self.passage}: error [{self.rule}] {self.message}"
+
+
+def load_manifest(path: Path) -> dict[str, object]:
+    if not path.exists():
+        return {"documents": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"unreadable passage manifest: {exc}", path=str(path)) from None
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+        raise InvalidInput("passage manifest must be an object with a 'documents' object", path=str(path))
+    return data
+
+
+def check_stability(corpus: Corpus, manifest: dict[str, object]) -> list[StabilityProblem]:
+    """Every way the current edition breaks a published citation."""
+    problems: list[StabilityProblem] = []
+    docs = manifest["documents"]
+    assert isinstance(docs, dict)
+    for doc in corpus.iter_documents():
+        index = PassageIndex(doc)
+        entry = docs.get(doc.id, {"passages": {}, "retired": []})
+        published: dict[str, dict[str, object]] = entry.get("passages", {})
+        retired: list[str] = entry.get("retired", [])
+        for pid, record in published.items():
+            passage = index.by_id.get(pid)
+            if passage is None:
+                problems.append(StabilityProblem(doc.id, pid, "passage-removed",
+                                                 f"published passage {pid} has disappeared"))
+                continue
+            if record.get("sha256") != fingerprint(index, passage):
+                problems.append(StabilityProblem(
+                    doc.id, pid, "passage-text-changed",
+                    f"the text of {pid} changed without a recorded revision: record it in revisionDesc, raise the "
+                    "edition version, then run `teikit passages update`"))
+        for pid in retired:
+            if pid in index.by_id:
+                problems.append(StabilityProblem(doc.id, pid, "passage-id-reused",
+                                                 f"{pid} was retired and must never be used again"))
+        for p in index.passages:
+            if p.id not in published and p.id not in retired:
+                problems.append(StabilityProblem(doc.id, p.id, "passage-unpublished",
+                                                 f"{p.id} is not in the manifest: run `teikit passages update`"))
+    return problems
+
+
+def update_manifest(corpus: Corpus, manifest: dict[str, object]) -> tuple[dict[str, object], list[str]]:
+    """Record the current passages; refuse changes that are not covered by a new edition version.
+
+    New passages enter with the current edition version; a changed text is accepted only when the
+    edition version is newer than every version recorded for the document and the revisionDesc
+    has a change with that version.  Removing a published passage is refused outright.
+    """
+    docs = manifest.setdefault("documents", {})
+    assert isinstance(docs, dict)
+    notes: list[str] = []
+    for doc in corpus.iter_documents():
+        index = PassageIndex(doc)
+        version = doc.edition_version
+        entry = docs.setdefault(doc.id, {"passages": {}, "retired": []})
+        published: dict[str, dict[str, object]] = entry.setdefault("passages", {})
+        recorded = [str(r.get("since")) for r in published.values()] + [
+            str(rev.get("version")) for r in published.values() for rev in r.get("revisions", [])]  # type: ignore[attr-defined]
+        newest = max(recorded, key=_version_key, default="0.0.0")
+        _safe_version(version)
+        revised = any(c.get("n") == version for c in doc.xpath("tei:teiHeader/tei:revisionDesc/tei:change"))
+        for pid in published:
+            if pid not in index.by_id:
+                raise InvalidInput(f"{doc.id}: published passage {pid} has disappeared; restore it (IDs never break)")
+        for p in index.passages:
+            fp = fingerprint(index, p)
+            record = published.get(p.id)
+            if record is None:
+                published[p.id] = {"sha256": fp, "since": version}
+                notes.append(f"{doc.id}:{p.id} published in {version}")
+            elif record.get("sha256") != fp:
+                if _version_key(version) <= _version_key(newest) or not revised:
+                    raise InvalidInput(
+                        f"{doc.id}:{p.id} changed; raise the edition version above {newest} and record the change "
+                        "in revisionDesc before updating the manifest")
+                record.setdefault("revisions", []).append({"version": version, "previous": record["sha256"]})  # type: ignore[attr-defined]
+                record["sha256"] = fp
+                notes.append(f"{doc.id}:{p.id} revised in {version}")
+    return manifest, notes
+
+
+def _safe_version(version: str) -> str:
+    if not re.fullmatch(r"[0-9]+\.[0-9]+\.[0-9]+", version):
+        raise InvalidInput(f"edition version {version!r} is not of the form MAJOR.MINOR.PATCH")
+    return version
+
+
+def write_manifest(path: Path, manifest: dict[str, object]) -> None:
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def ids_of(passages: Iterable[Passage]) -> list[str]:
+    return [p.id for p in passages]
+
+
+def paragraphs_of(resolved: Resolved) -> list[Passage]:
+    """The paragraphs a resolution covers (a section stands for its paragraphs)."""
+    out: list[Passage] = []
+    for p in resolved.passages or resolved.index.passages:
+        if p.kind == "paragraph":
+            out.append(p)
+        else:
+            out.extend(q for q in resolved.index.paragraphs() if q.section == p.id)
+    seen: set[str] = set()
+    return [p for p in out if not (p.id in seen or seen.add(p.id))]  # type: ignore[func-returns-value]
+
+
+def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str) -> str:
+    """The passages' reading text (``text``), their TEI (``tei``) or an HTML fragment (``html``)."""
+    from . import transform
+
+    if fmt == "tei":
+        elements = [resolved.index.elements[p.id] for p in resolved.passages] or [resolved.doc.root]
+        return "\n".join(etree.tostring(el, encoding="unicode", with_tail=False) for el in elements) + "\n"
+    only = " ".join(p.id for p in paragraphs_of(resolved))
+    params: dict[str, object] = {"only": only, "base-url": base_url}
+    if corpus.register is not None:
+        params["register"] = transform.to_xdm(corpus.register.tree)
+    source = transform.to_xdm(resolved.doc.tree)
+    if fmt == "text":
+        return transform.run(transform.compiled("text.xsl"), source, params)
+    if fmt == "html":
+        out = transform.run(transform.compiled("fragment.xsl"), source, params)
+        return out if out.endswith("\n") else out + "\n"
+    raise InvalidInput(f"unknown format {fmt!r}; choose text, tei or html")
