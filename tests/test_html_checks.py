@@ -108,3 +108,26 @@ def test_page_works_without_javascript(browser: Any, built: Path) -> None:
     mention.click()
     assert page.evaluate("location.hash") == "#entry-mao_zedong"
     assert "Mao Zedong" in page.locator("#entry-mao_zedong").inner_text()
+
+
+@pytest.mark.browser
+def test_cite_box_copies_the_citation(browser: Any, built: Path) -> None:
+    page = open_page(browser, built)
+    box = page.locator("#p12 + details.cite-box")
+    box.locator("summary").click()
+    button = box.locator("button.copy-citation")
+    assert button.is_visible()
+    button.click()
+    page.wait_for_function("document.querySelector('#p12 + details .copy-status').textContent !== ''")
+    status = box.locator(".copy-status").inner_text()
+    assert status in ("Copied.", "Select the text above to copy it.")
+    assert "para. 12" in box.locator(".cite-text").inner_text()
+
+
+@pytest.mark.browser
+def test_cite_box_readable_without_javascript(browser: Any, built: Path) -> None:
+    page = open_page(browser, built, javascript=False)
+    box = page.locator("#p12 + details.cite-box")
+    box.locator("summary").click()
+    assert box.locator("button").count() == 0
+    assert "para. 12" in box.locator(".cite-text").inner_text()

@@ -95,9 +95,9 @@ def _patch_citeproc() -> None:
     def process(self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None,
                 **kwargs: Any) -> Any:
         name = self.get("variable")
-        if variable is None and name not in (None, "locator"):
-            if item.reference.get(name.replace("-", "_")) in (None, ""):
-                return None
+        if variable is None and name not in (None, "locator") and \
+                item.reference.get(name.replace("-", "_")) in (None, ""):
+            return None
         return label_process(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = process

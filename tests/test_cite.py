@@ -1,0 +1,138 @@
+"""Citations: CSL styles through citeproc-py, CSL-JSON against the official schema, BibLaTeX, RIS."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import bibtexparser
+import jsonschema
+import pytest
+import rispy
+from click.testing import CliRunner
+from conftest import TEI_DIR, shared
+
+from teikit.cli import main
+
+DOC = "deutscher-1959-khrushchev-mao"
+URL = f"https://teikit.example.org/{DOC}/"
+
+
+def cite(*args: str, tei: Path = TEI_DIR) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["cite", *args, "--tei-dir", str(tei)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def csl_schema() -> dict[str, object]:
+    return json.loads(shared("schemas", "csl", "csl-data.json").read_text())
+
+
+@pytest.mark.parametrize(("style", "citation"), [
+    ("chicago-notes", "Isaac Deutscher, “Khrushchev, Mao and Stalin’s Ghost”, The Reporter (New York), February 19, "
+                      f"1959, para. 12, TEI digital edition, version 1.0.0, {URL}#p12."),
+    ("chicago-author-date", "(Deutscher 1959, para. 12)"),
+    ("mla", "(Deutscher, “Khrushchev, Mao and Stalin’s Ghost”, par. 12)"),
+    ("apa", "(Deutscher, 1959, para. 12)"),
+])
+def test_text_citation_in_each_style(style: str, citation: str) -> None:
+    code, out, _ = cite("p12", "--style", style)
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == citation
+    assert f"{URL}#p12" in out and "1.0.0" in out
+
+
+def test_reference_list_entries() -> None:
+    _, out, _ = cite("p12", "--style", "apa")
+    assert out.splitlines()[1] == ("Deutscher, I. (1959, February 19). Khrushchev, Mao and Stalin’s Ghost "
+                                   f"[TEI digital edition, version 1.0.0]. The Reporter. {URL}#p12")
+    _, out, _ = cite("p12", "--style", "mla")
+    assert out.splitlines()[1].startswith("Deutscher, Isaac. “Khrushchev, Mao and Stalin’s Ghost”. The Reporter")
+
+
+def test_range_and_whole_article() -> None:
+    _, out, _ = cite("p12-p14", "--style", "chicago-author-date")
+    assert out.splitlines()[0] == "(Deutscher 1959, paras. 12–14)"
+    _, out, _ = cite("--style", "chicago-author-date")
+    assert out.splitlines()[0] == "(Deutscher 1959)" and f"{URL}." in out and "#" not in out
+
+
+def test_csl_json_valid_against_official_schema(csl_schema: dict[str, object]) -> None:
+    code, out, _ = cite("p12", "--format", "csl-json")
+    data = json.loads(out)
+    jsonschema.validate(data, csl_schema)
+    [item] = data
+    assert item["type"] == "article-magazine" and item["container-title"] == "The Reporter"
+    assert item["author"] == [{"family": "Deutscher", "given": "Isaac"}]
+    assert item["issued"] == {"date-parts": [[1959, 2, 19]]}
+    assert item["locator"] == "12" and item["URL"] == f"{URL}#p12" and item["version"] == "1.0.0"
+    assert item["medium"] == "TEI digital edition" and item["section"] == "The Skeleton Battle"
+
+
+def test_bibtex_parses_with_correct_fields() -> None:
+    code, out, _ = cite("p12", "--format", "bibtex")
+    library = bibtexparser.parse_string(out)
+    assert not library.failed_blocks
+    [entry] = library.entries
+    f = {k: v.value for k, v in entry.fields_dict.items()}
+    assert entry.entry_type == "article" and entry.key == f"{DOC}:p12"
+    assert f["author"] == "Deutscher, Isaac" and f["title"] == "Khrushchev, Mao and Stalin’s Ghost"
+    assert f["journaltitle"] == "The Reporter" and f["date"] == "1959-02-19"
+    assert f["url"] == f"{URL}#p12" and f["pages"] == "12" and f["pagination"] == "paragraph"
+    assert f["version"] == "1.0.0"
+
+
+def test_ris_parses_with_correct_fields() -> None:
+    code, out, _ = cite("p12-p13", "--format", "ris")
+    [record] = rispy.loads(out)
+    assert record["type_of_reference"] == "MGZN" and record["authors"] == ["Deutscher, Isaac"]
+    assert record["title"] == "Khrushchev, Mao and Stalin’s Ghost" and record["secondary_title"] == "The Reporter"
+    assert record["year"] == "1959" and record["date"] == "1959/02/19"
+    assert record["urls"] == [f"{URL}#p12"] and record["section"] == "para. 12–13"
+
+
+@pytest.mark.parametrize("ref", ["p99", 'p1" or "1"="1', "", "../x"])
+def test_bad_reference_exit_1(ref: str) -> None:
+    code, out, err = cite(ref)
+    assert code == 1 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_citation_data_comes_from_the_tei_header(tmp_path: Path) -> None:
+    folder = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, folder)
+    doc = folder / f"{DOC}.xml"
+    doc.write_text(doc.read_text().replace('<title level="j" ref="register.xml#the_reporter">The Reporter</title>\n'
+                                           '            <imprint>', '<title level="j" ref="register.xml#the_reporter">'
+                                           'The Other Reporter</title>\n            <imprint>'))
+    _, out, _ = cite("p12", "--format", "csl-json", tei=folder)
+    assert json.loads(out)[0]["container-title"] == "The Other Reporter"
+
+
+def test_base_url_is_configurable() -> None:
+    _, out, _ = cite("p3", "--format", "csl-json", "--base-url", "https://edition.example.net/deutscher")
+    assert json.loads(out)[0]["URL"] == f"https://edition.example.net/deutscher/{DOC}/#p3"
+
+
+# ---------------------------------------------------------------------------- in the build
+
+def test_build_writes_exports_for_article_and_every_passage(built: Path, csl_schema: dict[str, object]) -> None:
+    folder = built / DOC
+    items = json.loads((folder / f"{DOC}.csl.json").read_text())
+    jsonschema.validate(items, csl_schema)
+    assert [i["id"] for i in items][:3] == [DOC, f"{DOC}:s1", f"{DOC}:p1"] and len(items) == 38
+    library = bibtexparser.parse_string((folder / f"{DOC}.bib").read_text())
+    assert not library.failed_blocks and len(library.entries) == 38
+    assert len(rispy.loads((folder / f"{DOC}.ris").read_text())) == 38
+
+
+def test_html_has_a_cite_box_per_paragraph(built: Path) -> None:
+    from lxml import html
+
+    page = html.fromstring((built / DOC / "index.html").read_bytes())
+    boxes = page.xpath("//details[@class='cite-box']")
+    assert len(boxes) == 31
+    text = boxes[11].xpath("string(.//p[@class='cite-text'])")
+    assert text.endswith(f"para. 12, TEI digital edition, version 1.0.0, {URL}#p12.")
+    assert boxes[11].xpath(".//a/@href") == [f"{DOC}.csl.json", f"{DOC}.bib", f"{DOC}.ris"]
