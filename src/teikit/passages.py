@@ -82,7 +82,7 @@ class PassageIndex:
                 target = int(m.group())
                 same.sort(key=lambda p: abs(int(p.id[1:]) - target))
                 return [p.id for p in same[:n]]
-        return difflib.get_close_matches(ref, ids, n=n, cutoff=0.0)[:n] or ids[:n]
+        return ids[:n]
 
     def expand(self, start: str, end: str | None) -> list[Passage]:
         first = self._one(start)
@@ -156,7 +156,14 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
 
 def resolve(corpus: Corpus, ref: str | None) -> Resolved:
     """Resolve ``ref`` (None: the whole document) in ``corpus``."""
-    doc_key, start, end = (None, "", None) if ref is None else parse_reference(ref)
+    try:
+        doc_key, start, end = (None, "", None) if ref is None else parse_reference(ref)
+    except ReferenceNotFound as exc:
+        if len(corpus.document_paths) == 1 and ref is not None:
+            index = PassageIndex(corpus.load_document(corpus.document_paths[0]))
+            raise ReferenceNotFound(f"{exc.message}; nearest valid IDs: {', '.join(index.nearest(ref.strip()))}") \
+                from None
+        raise
     doc = _find_document(corpus, doc_key)
     index = PassageIndex(doc)
     if ref is None:
