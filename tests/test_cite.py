@@ -11,8 +11,8 @@ import jsonschema
 import pytest
 import rispy
 from click.testing import CliRunner
-from conftest import TEI_DIR, shared
 
+from conftest import TEI_DIR, shared
 from teikit.cli import main
 
 DOC = "deutscher-1959-khrushchev-mao"
@@ -61,6 +61,7 @@ def test_range_and_whole_article() -> None:
 
 def test_csl_json_valid_against_official_schema(csl_schema: dict[str, object]) -> None:
     code, out, _ = cite("p12", "--format", "csl-json")
+    assert code == 0
     data = json.loads(out)
     jsonschema.validate(data, csl_schema)
     [item] = data
@@ -73,6 +74,7 @@ def test_csl_json_valid_against_official_schema(csl_schema: dict[str, object]) -
 
 def test_bibtex_parses_with_correct_fields() -> None:
     code, out, _ = cite("p12", "--format", "bibtex")
+    assert code == 0
     library = bibtexparser.parse_string(out)
     assert not library.failed_blocks
     [entry] = library.entries
@@ -86,6 +88,7 @@ def test_bibtex_parses_with_correct_fields() -> None:
 
 def test_ris_parses_with_correct_fields() -> None:
     code, out, _ = cite("p12-p13", "--format", "ris")
+    assert code == 0
     [record] = rispy.loads(out)
     assert record["type_of_reference"] == "MGZN" and record["authors"] == ["Deutscher, Isaac"]
     assert record["title"] == "Khrushchev, Mao and Stalin’s Ghost" and record["secondary_title"] == "The Reporter"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TEI_DIR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import TEI_DIR
 from teikit.cli import main
 from teikit.errors import InvalidInput, ReferenceNotFound
 from teikit.load import Corpus
