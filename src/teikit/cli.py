@@ -203,3 +203,18 @@ def passages_update(tei_dir: Path | None) -> None:
     for note in notes:
         click.echo(note)
     click.echo(f"passages: {path} up to date ({len(notes)} change(s))", err=True)
+
+
+@main.command()
+@click.argument("tei_dir", required=False, type=PATH_ARG)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@reports_errors
+def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> None:
+    """Serve the corpus in TEI_DIR as a live DTS 1.0 API at /api/dts."""
+    from .publish import DEFAULT_BASE_URL
+    from .serve import run
+
+    click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
+    run(tei_dir, host, port, base_url or DEFAULT_BASE_URL)

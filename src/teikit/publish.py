@@ -33,6 +33,7 @@ class BuildOptions:
     base_url: str = DEFAULT_BASE_URL
     text_ids: bool = False
     text_width: int = 0
+    dts: bool = True
 
 
 @dataclass
@@ -118,6 +119,11 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None) 
         if len(result.documents) > 1:
             _write(staging / "index.html", render_site_index(records))
             result.files.append(out / "index.html")
+        if options.dts:
+            from .dts import DtsCorpus, write_static
+
+            for path in write_static(DtsCorpus(corpus), staging / "api" / "dts", base_url=options.base_url):
+                result.files.append(out / path.relative_to(staging))
         for name in ASSETS:
             target = staging / "assets" / name
             target.parent.mkdir(parents=True, exist_ok=True)

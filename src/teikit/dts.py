@@ -1,0 +1,532 @@
+"""Distributed Text Services 1.0: the Entry, Collection, Navigation and Document responses.
+
+One implementation serves both the live API (``teikit serve``, level 1) and the static files the
+build writes (level 0): the response bodies are computed here from the corpus, and only the URLs
+(URI templates and ``@id``s) differ between the two, through :class:`Urls`.
+
+Query parameters are validated against the specification's tables before anything is looked up;
+identifiers are matched against the document's passages in a dictionary, never used to build
+XPath or file paths.  Errors are :class:`DtsError` with the HTTP status the specification gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from lxml import etree
+
+from . import transform
+from .errors import TeikitError
+from .load import Corpus, Document
+from .passages import Passage, PassageIndex, render_passages
+from .passages import Resolved as _Resolved
+from .xmlutil import NS, TEI_NS, XML_ID
+
+CONTEXT = "https://dtsapi.org/context/v1.0.json"
+DTS_VERSION = "1.0"
+DTS_NS = "https://w3id.org/api/dts#"
+ROOT_COLLECTION = "edition"
+PAGE_SIZE = 100
+MEDIA_TYPES = {"application/tei+xml": "tei", "text/html": "html", "text/plain": "text"}
+MAX_PARAM_LENGTH = 512
+_ID_VALUE = re.compile(r"^[A-Za-z0-9_.:\-]{1,256}$")
+_INT = re.compile(r"^-?\d{1,6}$")
+
+
+class DtsError(TeikitError):
+    """A request the specification says must fail, with its HTTP status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def body(self) -> dict[str, Any]:
+        titles = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Request Too Large",
+                  414: "URI Too Long"}
+        return {"@context": CONTEXT, "@type": "Error", "dtsVersion": DTS_VERSION, "statusCode": self.status,
+                "title": titles.get(self.status, "Error"), "description": self.message}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """How responses name endpoints: URI templates and the ``@id`` of each request."""
+
+    base: str = "/api/dts"
+    static: bool = False
+
+    def entry(self) -> dict[str, str]:
+        if self.static:
+            return {
+                "collection": f"{self.base}/collection/{{id}}{{/nav}}.json",
+                "navigation": f"{self.base}/navigation/{{resource}}{{;down}}{{/ref}}.json",
+                "document": f"{self.base}/document/{{resource}}{{/ref}}.xml",
+            }
+        return {
+            "collection": f"{self.base}/collection{{?id,page,nav}}",
+            "navigation": f"{self.base}/navigation{{?resource,ref,start,end,down,tree,page}}",
+            "document": f"{self.base}/document{{?resource,ref,start,end,tree,mediaType}}",
+        }
+
+    def collection_template(self, ident: str) -> str:
+        if self.static:
+            return f"{self.base}/collection/{quote(ident, safe='')}{{/nav}}.json"
+        return f"{self.base}/collection?id={quote(ident, safe=':')}{{&page,nav}}"
+
+    def navigation_template(self, ident: str) -> str:
+        if self.static:
+            return f"{self.base}/navigation/{quote(ident, safe='')}{{;down}}{{/ref}}.json"
+        return f"{self.base}/navigation?resource={quote(ident, safe=':')}{{&ref,start,end,down,tree,page}}"
+
+    def document_template(self, ident: str) -> str:
+        if self.static:
+            return f"{self.base}/document/{quote(ident, safe='')}{{/ref}}.xml"
+        return f"{self.base}/document?resource={quote(ident, safe=':')}{{&ref,start,end,tree,mediaType}}"
+
+    def request(self, endpoint: str, params: Mapping[str, str]) -> str:
+        """The ``@id`` of a response: the request's own URL (for static files, the file's path)."""
+        if self.static:
+            return self.static_path(endpoint, params)
+        query = urlencode([(k, v) for k, v in params.items() if v is not None])
+        return f"{self.base}/{endpoint}" + (f"?{query}" if query else "")
+
+    def static_path(self, endpoint: str, params: Mapping[str, str]) -> str:
+        """Where the static API keeps the answer to a request, following its URI templates."""
+        if endpoint == "collection":
+            nav = params.get("nav")
+            return f"{self.base}/collection/{quote(params.get('id', ROOT_COLLECTION), safe='')}" + \
+                (f"/{nav}" if nav else "") + ".json"
+        resource = quote(params.get("resource", ""), safe="")
+        ref = params.get("ref")
+        if endpoint == "navigation":
+            down = params.get("down")
+            return f"{self.base}/navigation/{resource}" + (f";down={down}" if down is not None else "") + \
+                (f"/{quote(ref, safe='')}" if ref else "") + ".json"
+        return f"{self.base}/document/{resource}" + (f"/{quote(ref, safe='')}" if ref else "") + ".xml"
+
+    def collection_link(self, ident: str) -> str:
+        if self.static:
+            return f"{self.base}/collection/{quote(ident, safe='')}.json"
+        return f"{self.base}/collection?id={quote(ident, safe=':')}"
+
+
+# ------------------------------------------------------------------------------- the corpus
+
+class Resource:
+    """A document as a DTS Resource: its passages as CitableUnits and its header as Dublin Core."""
+
+    def __init__(self, doc: Document, corpus: Corpus) -> None:
+        self.doc = doc
+        self.corpus = corpus
+        self.index = PassageIndex(doc)
+        self.id = doc.id
+
+    @cached_property
+    def cite_types(self) -> list[str]:
+        """``@unit`` of each level of the TEI ``citeStructure``, outermost first."""
+        units = []
+        node = self.doc.root.find("tei:teiHeader/tei:encodingDesc/tei:refsDecl/tei:citeStructure", NS)
+        while node is not None:
+            units.append(node.get("unit", ""))
+            node = node.find("tei:citeStructure", NS)
+        return units or ["section", "paragraph"]
+
+    @cached_property
+    def dublin_core(self) -> dict[str, Any]:
+        out = transform.run(transform.compiled("dts-metadata.xsl"), transform.to_xdm(self.doc.tree),
+                            self._register_param())
+        data = json.loads(out)
+        assert isinstance(data, dict)
+        return dict(sorted(data.items()))
+
+    def _register_param(self) -> dict[str, object]:
+        return {"register": transform.to_xdm(self.corpus.register.tree)} if self.corpus.register else {}
+
+    def citation_trees(self) -> list[dict[str, Any]]:
+        structure: list[dict[str, Any]] = []
+        for unit in reversed(self.cite_types):
+            level: dict[str, Any] = {"@type": "CiteStructure", "citeType": unit}
+            if structure:
+                level["citeStructure"] = structure
+            structure = [level]
+        return [{"@type": "CitationTree", "citeStructure": structure}]
+
+    def level(self, p: Passage) -> int:
+        return 1 if p.kind == "section" else 2
+
+    def unit(self, p: Passage) -> dict[str, Any]:
+        """The CitableUnit of a passage."""
+        types = self.cite_types
+        out: dict[str, Any] = {
+            "identifier": p.id,
+            "@type": "CitableUnit",
+            "level": self.level(p),
+            "parent": None if p.kind == "section" else p.section,
+            "citeType": types[0] if p.kind == "section" else types[min(1, len(types) - 1)],
+        }
+        el = self.index.elements[p.id]
+        if p.kind == "section":
+            head = el.find("tei:head", NS)
+            title = " ".join("".join(str(t) for t in head.itertext()).split()) if head is not None \
+                else f"Section {p.id[1:]}"
+        else:
+            title = f"¶{p.id[1:]}"
+        out["dublinCore"] = {"title": [{"lang": self.doc.root.get(f"{{{NS['xml']}}}lang", "en"), "value": title}]}
+        return out
+
+    def units(self) -> list[Passage]:
+        return self.index.passages
+
+    def find(self, ident: str, what: str) -> Passage:
+        p = self.index.by_id.get(ident)
+        if p is None:
+            raise DtsError(404, f"{what} {json.dumps(ident[:80])} is not in the citation tree of {self.id}")
+        return p
+
+
+class DtsCorpus:
+    """The corpus as one DTS root Collection of Resources.
+
+    Document identifiers are read once; documents are parsed on demand and the most recently used
+    are kept, so memory stays bounded however large the corpus is.
+    """
+
+    CACHE = 64
+
+    def __init__(self, corpus: Corpus, title: str = "teikit edition") -> None:
+        self.corpus = corpus
+        self.title = title
+        self._paths: dict[str, Path] = {}
+        for path in corpus.document_paths:
+            doc = corpus.load_document(path)
+            self._paths[doc.id] = path
+        self._resources: OrderedDict[str, Resource] = OrderedDict()
+
+    def ids(self) -> list[str]:
+        return sorted(self._paths)
+
+    def resource(self, ident: str) -> Resource:
+        res = self._resources.get(ident)
+        if res is not None:
+            self._resources.move_to_end(ident)
+            return res
+        path = self._paths.get(ident)
+        if path is None:
+            raise DtsError(404, f"no resource {json.dumps(ident[:80])} in this collection")
+        res = Resource(self.corpus.load_document(path), self.corpus)
+        self._resources[ident] = res
+        if len(self._resources) > self.CACHE:
+            self._resources.popitem(last=False)
+        return res
+
+
+# ---------------------------------------------------------------------------- parameters
+
+def _one(params: Mapping[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise DtsError(400, f"parameter {name} given {len(values)} times")
+    value = values[0]
+    if len(value) > MAX_PARAM_LENGTH:
+        raise DtsError(400, f"parameter {name} is too long")
+    return value
+
+
+def _ident(params: Mapping[str, list[str]], name: str) -> str | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    if not _ID_VALUE.match(value):
+        raise DtsError(404 if name != "page" else 400, f"{name} {json.dumps(value[:80])} names nothing here")
+    return value
+
+
+def _int(params: Mapping[str, list[str]], name: str, minimum: int) -> int | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    if not _INT.match(value) or int(value) < minimum:
+        raise DtsError(400, f"{name} must be an integer ≥ {minimum}; got {json.dumps(value[:40])}")
+    return int(value)
+
+
+def _page(members: list[Any], page: int | None, urls: Urls, endpoint: str,
+          params: dict[str, str]) -> tuple[list[Any], dict[str, Any] | None]:
+    if page is None and len(members) <= PAGE_SIZE:
+        return members, None
+    last = max(1, -(-len(members) // PAGE_SIZE))
+    current = page or 1
+    if current > last:
+        raise DtsError(404, f"page {current} does not exist; the last page is {last}")
+
+    def link(n: int) -> str:
+        return urls.request(endpoint, {**params, "page": str(n)})
+
+    view = {"@id": link(current), "@type": "Pagination", "first": link(1), "previous": link(max(1, current - 1)),
+            "next": link(min(last, current + 1)), "last": link(last)}
+    return members[(current - 1) * PAGE_SIZE: current * PAGE_SIZE], view
+
+
+# ------------------------------------------------------------------------------ endpoints
+
+def entry(urls: Urls) -> dict[str, Any]:
+    return {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@id": urls.base, "@type": "EntryPoint",
+            **urls.entry()}
+
+
+def resource_object(res: Resource, urls: Urls, full: bool = True) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "@id": res.id,
+        "@type": "Resource",
+        "title": res.doc.title,
+        "totalParents": 1,
+        "totalChildren": 0,
+        "collection": urls.collection_template(res.id),
+        "navigation": urls.navigation_template(res.id),
+        "document": urls.document_template(res.id),
+        "citationTrees": res.citation_trees(),
+        "mediaTypes": list(MEDIA_TYPES),
+    }
+    if full:
+        out["dtsVersion"] = DTS_VERSION
+        out["dublinCore"] = res.dublin_core
+    return out
+
+
+def collection(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> dict[str, Any]:
+    ident = _ident(params, "id") or ROOT_COLLECTION
+    nav = _one(params, "nav") or "children"
+    if nav not in ("children", "parents"):
+        raise DtsError(400, "nav must be children or parents")
+    page = _int(params, "page", 1)
+    query = {k: v for k, v in (("id", _one(params, "id")), ("nav", _one(params, "nav"))) if v}
+    root = {"@id": ROOT_COLLECTION, "@type": "Collection", "title": dc.title, "totalParents": 0,
+            "totalChildren": len(dc.ids()), "collection": urls.collection_template(ROOT_COLLECTION)}
+    if ident == ROOT_COLLECTION:
+        body: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **root,
+                                "dublinCore": {"title": [{"lang": "en", "value": dc.title}]}}
+        members = [] if nav == "parents" else [resource_object(dc.resource(i), urls, full=True) for i in dc.ids()]
+    else:
+        res = dc.resource(ident)
+        body = {"@context": CONTEXT, **resource_object(res, urls)}
+        members = [dict(root)] if nav == "parents" else []
+    shown, view = _page(members, page, urls, "collection", query)
+    body["member"] = shown
+    if view:
+        body["view"] = view
+    return body
+
+
+def navigation(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> dict[str, Any]:
+    resource_id = _one(params, "resource")
+    if resource_id is None:
+        raise DtsError(400, "the resource parameter is required")
+    ref_v, start_v, end_v = _one(params, "ref"), _one(params, "start"), _one(params, "end")
+    if ref_v is not None and (start_v is not None or end_v is not None):
+        raise DtsError(400, "ref cannot be combined with start or end")
+    if (start_v is None) != (end_v is None):
+        raise DtsError(400, "start and end must be given together")
+    down = _int(params, "down", -1)
+    page = _int(params, "page", 1)
+    tree = _one(params, "tree")
+    if down is None and ref_v is None and start_v is None:
+        raise DtsError(400, "give ref, start and end, or down")
+    if down == 0 and ref_v is None:
+        raise DtsError(400, "down=0 needs ref" if start_v is None else "down=0 cannot be used with start and end")
+    res = dc.resource(_ident(params, "resource") or "")
+    if tree is not None:
+        raise DtsError(404, f"no citation tree {json.dumps(tree[:80])}; this resource has only its default tree")
+    ref = res.find(ref_v, "ref") if ref_v is not None else None
+    start = res.find(start_v, "start") if start_v is not None else None
+    end = res.find(end_v, "end") if end_v is not None else None
+    if start is not None and end is not None and end.index < start.index:
+        raise DtsError(400, f"start {start.id} comes after end {end.id}")
+    query = {k: v for k, v in (("resource", resource_id), ("ref", ref_v), ("start", start_v), ("end", end_v),
+                                ("down", None if down is None else str(down)), ("tree", tree)) if v is not None}
+    body: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, "@type": "Navigation",
+                            "@id": urls.request("navigation", {**query, **({"page": str(page)} if page else {})}),
+                            "resource": resource_object(res, urls, full=False)}
+    if ref is not None:
+        body["ref"] = res.unit(ref)
+    if start is not None and end is not None:
+        body["start"], body["end"] = res.unit(start), res.unit(end)
+    members = _members(res, ref, start, end, down)
+    if members is not None:
+        shown, view = _page([res.unit(p) for p in members], page, urls, "navigation", query)
+        body["member"] = shown
+        if view:
+            body["view"] = view
+    return body
+
+
+def _members(res: Resource, ref: Passage | None, start: Passage | None, end: Passage | None,
+             down: int | None) -> list[Passage] | None:
+    units = res.units()
+    if down is None:
+        return None
+    if down == 0 and ref is not None:
+        return [p for p in units if (p.kind == ref.kind) and (ref.kind == "section" or p.section == ref.section)]
+    deepest = 10**6 if down == -1 else None
+    if ref is not None:
+        limit = deepest or res.level(ref) + down
+        return [p for p in units if (p.id == ref.id or (ref.kind == "section" and p.section == ref.id))
+                and res.level(p) <= limit]
+    if start is not None and end is not None:
+        limit = deepest or max(res.level(start), res.level(end)) + down
+        last = end.index
+        if end.kind == "section":
+            last = max(p.index for p in units if p.section == end.id)
+        return [p for p in units[start.index:last + 1] if res.level(p) <= limit]
+    limit = deepest or down
+    return [p for p in units if res.level(p) <= limit]
+
+
+@dataclass(frozen=True)
+class DocumentResponse:
+    body: str
+    media_type: str
+    link: str
+
+
+def document(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]], base_url: str) -> DocumentResponse:
+    resource_id = _one(params, "resource")
+    if resource_id is None:
+        raise DtsError(400, "the resource parameter is required")
+    ref_v, start_v, end_v = _one(params, "ref"), _one(params, "start"), _one(params, "end")
+    if ref_v is not None and (start_v is not None or end_v is not None):
+        raise DtsError(400, "ref cannot be combined with start or end")
+    if (start_v is None) != (end_v is None):
+        raise DtsError(400, "start and end must be given together")
+    media = _one(params, "mediaType") or "application/tei+xml"
+    tree = _one(params, "tree")
+    res = dc.resource(_ident(params, "resource") or "")
+    if tree is not None:
+        raise DtsError(404, f"no citation tree {json.dumps(tree[:80])}; this resource has only its default tree")
+    if media not in MEDIA_TYPES:
+        raise DtsError(404, f"media type {json.dumps(media[:80])} is not available; choose one of "
+                            + ", ".join(MEDIA_TYPES))
+    selected: list[Passage] = []
+    if ref_v is not None:
+        selected = [res.find(ref_v, "ref")]
+    elif start_v is not None and end_v is not None:
+        start, end = res.find(start_v, "start"), res.find(end_v, "end")
+        if end.index < start.index:
+            raise DtsError(400, f"start {start.id} comes after end {end.id}")
+        selected = _maximal(res, start, end)
+    link = f'<{urls.collection_link(res.id)}>; rel="collection"'
+    fmt = MEDIA_TYPES[media]
+    if fmt == "tei":
+        return DocumentResponse(tei_document(res, selected), media, link)
+    resolved = _Resolved(res.doc, res.index, selected)
+    text = render_passages(dc.corpus, resolved, fmt, base_url)
+    if fmt == "html":
+        title = json.dumps(res.doc.title)[1:-1]
+        text = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title></head>'
+                f"<body>\n{text}</body></html>\n")
+    return DocumentResponse(text, media, link)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _maximal(res: Resource, start: Passage, end: Passage) -> list[Passage]:
+    """The passages from start to end inclusive, each section whole only if all its paragraphs are in."""
+    units = res.units()
+    last = end.index
+    if end.kind == "section":
+        last = max(p.index for p in units if p.section == end.id)
+    inside = units[start.index:last + 1]
+    ids = {p.id for p in inside}
+    whole: set[str] = set()
+    out = []
+    for p in inside:
+        if p.kind == "section":
+            if all(q.id in ids for q in units if q.section == p.id and q.kind == "paragraph"):
+                whole.add(p.id)
+                out.append(p)
+        elif p.section not in whole:
+            out.append(p)
+    return out
+
+
+def tei_document(res: Resource, selected: list[Passage]) -> str:
+    """The whole TEI document, or the header and the selected passages inside a dts:wrapper."""
+    if not selected:
+        return etree.tostring(res.doc.root, encoding="unicode", xml_declaration=False) + "\n"
+    nsmap: dict[str | None, str] = {None: TEI_NS, "dts": DTS_NS}
+    root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=nsmap)  # type: ignore[arg-type]
+    if res.doc.root.get(XML_ID):
+        root.set(XML_ID, res.doc.root.get(XML_ID, ""))
+    header = res.doc.root.find("tei:teiHeader", NS)
+    if header is not None:
+        root.append(copy.deepcopy(header))
+    body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
+    wrapper = etree.SubElement(body, f"{{{DTS_NS}}}wrapper")
+    if len(selected) == 1:
+        wrapper.set("ref", selected[0].id)
+    else:
+        wrapper.set("start", selected[0].id)
+        wrapper.set("end", selected[-1].id)
+    for p in selected:
+        el = copy.deepcopy(res.index.elements[p.id])
+        el.tail = None
+        wrapper.append(el)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
+
+
+def write_static(dc: DtsCorpus, out: Path, base: str = "/api/dts", base_url: str = "") -> list[Path]:
+    """Write the level-0 static API under ``out`` (the folder served as ``base``); return the files.
+
+    Every request the static URI templates can express is answered by a file: the entry point,
+    each collection with its parents, the navigation of each resource (whole tree to every depth,
+    and each CitableUnit with down absent, 0, 1 … depth and -1), and each Document (whole and by
+    ref).  Ranges (start/end) are level 1 only: the live server answers them.
+    """
+    urls = Urls(base=base, static=True)
+    written: list[Path] = []
+
+    def put(url: str, text: str) -> None:
+        rel = url[len(base):].lstrip("/")
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+
+    def dump(body: dict[str, Any]) -> str:
+        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+    put(f"{base}/index.json", dump(entry(urls)))
+    for ident in [ROOT_COLLECTION, *dc.ids()]:
+        for nav in (None, "children", "parents"):
+            q = {"id": [ident]} | ({"nav": [nav]} if nav else {})
+            put(urls.static_path("collection", {"id": ident, **({"nav": nav} if nav else {})}),
+                dump(collection(dc, urls, q)))
+    for ident in dc.ids():
+        res = dc.resource(ident)
+        depth = max(res.level(p) for p in res.units()) if res.units() else 1
+        downs = [str(d) for d in range(1, depth + 1)] + ["-1"]
+        for down in downs:
+            q = {"resource": [ident], "down": [down]}
+            put(urls.static_path("navigation", {"resource": ident, "down": down}), dump(navigation(dc, urls, q)))
+        for p in res.units():
+            variants: list[str | None] = [None, "0", *downs]
+            for variant in variants:
+                q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
+                params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
+                put(urls.static_path("navigation", params), dump(navigation(dc, urls, q)))
+        put(urls.static_path("document", {"resource": ident}), document(dc, urls, {"resource": [ident]}, base_url).body)
+        for p in res.units():
+            put(urls.static_path("document", {"resource": ident, "ref": p.id}),
+                document(dc, urls, {"resource": [ident], "ref": [p.id]}, base_url).body)
+    return written
