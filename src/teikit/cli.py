@@ -218,3 +218,7 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
 
     click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
     run(tei_dir, host, port, base_url or DEFAULT_BASE_URL)
+
+
+if __name__ == "__main__":  # python -m teikit.cli
+    main()
