@@ -40,7 +40,7 @@ def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, An
     """CSL-JSON items for the document (first) and each of its passages, from the TEI header."""
     params: dict[str, object] = {"base-url": base_url}
     if corpus.register is not None:
-        params["register"] = transform.to_xdm(corpus.register.tree)
+        params["register"] = corpus.register.xdm()
     out = transform.run(transform.compiled("csl.xsl"), transform.to_xdm(doc.tree), params)
     items = json.loads(out)
     assert isinstance(items, list)

@@ -148,7 +148,7 @@ class Resource:
         return dict(sorted(data.items()))
 
     def _register_param(self) -> dict[str, object]:
-        return {"register": transform.to_xdm(self.corpus.register.tree)} if self.corpus.register else {}
+        return {"register": self.corpus.register.xdm()} if self.corpus.register else {}
 
     def citation_trees(self) -> list[dict[str, Any]]:
         structure: list[dict[str, Any]] = []

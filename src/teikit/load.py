@@ -7,10 +7,11 @@ read one at a time (``Corpus.iter_documents``) so that memory does not grow with
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, TypeVar
 
 from lxml import etree
 
@@ -18,6 +19,7 @@ from .errors import InvalidInput, Unreadable, UsageProblem
 from .resources import resource_dir
 from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file, source_line
 
+T = TypeVar("T")
 REGISTER_FILE = "register.xml"
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
 MENTION_KINDS = ("persName", "placeName", "orgName", "eventName")
@@ -103,6 +105,19 @@ class Register:
                 if ident:
                     entries[ident] = el
         return cls(path, tree, entries)
+
+    def derived(self, key: str, make: Callable[[Register], T]) -> T:
+        """A value computed once from this register (cached on it), e.g. lint patterns."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = make(self)
+        return cache[key]  # type: ignore[no-any-return]
+
+    def xdm(self) -> Any:
+        """The register as a Saxon document, converted once and shared by every transformation."""
+        from . import transform
+
+        return self.derived("xdm", lambda reg: transform.to_xdm(reg.tree))
 
     def kind_of(self, ident: str) -> str | None:
         el = self.entries.get(ident)

@@ -350,7 +350,7 @@ def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str)
     only = " ".join(p.id for p in paragraphs_of(resolved))
     params: dict[str, object] = {"only": only, "base-url": base_url}
     if corpus.register is not None:
-        params["register"] = transform.to_xdm(corpus.register.tree)
+        params["register"] = corpus.register.xdm()
     source = transform.to_xdm(resolved.doc.tree)
     if fmt == "text":
         return transform.run(transform.compiled("text.xsl"), source, params)

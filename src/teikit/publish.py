@@ -65,7 +65,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     if corpus.register is None:
         raise ValidationFailed("no register.xml beside the documents", [])
     source = transform.to_xdm(doc.tree)
-    common = {"register": transform.to_xdm(corpus.register.tree), "base-url": options.base_url}
+    common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
     html = transform.run(transform.compiled("html.xsl"), source,
                          {**common, "citations": transform.to_xdm(citation_boxes(doc, items))})

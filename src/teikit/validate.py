@@ -119,10 +119,7 @@ def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
 def _schematron_problems(checked: _Checked, register: Register | None, used: set[str]) -> Iterator[Problem]:
     source = transform.to_xdm(checked.tree)
     params: dict[str, object] = {"used": " ".join(sorted(used))}
-    if register is not None:
-        params["register"] = transform.to_xdm(register.tree)
-    else:
-        params["register"] = source
+    params["register"] = register.xdm() if register is not None else source
     report = transform.run(schematron_validator(), source, params)
     for el in etree.fromstring(report.encode("utf-8")):
         line, col = checked.locate(el.get("steps", ""))
@@ -145,7 +142,7 @@ def _names_by_entry(register: Register) -> list[tuple[str, str, re.Pattern[str]]
 
 def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
     """Warn where a register name occurs in the body outside an element that points at its entry."""
-    names = _names_by_entry(register)
+    names = register.derived("lint-names", _names_by_entry)
     for block in checked.tree.iterfind(".//tei:text/tei:body//*", NS):
         if local_name(block) not in ("p", "head"):
             continue
@@ -178,18 +175,46 @@ def _parse(path: Path) -> _Checked:
     return _Checked(path, data, tree)
 
 
-def _used_ids(corpus: Corpus) -> set[str]:
+def used_ids(tree: etree._ElementTree) -> set[str]:
+    """The register identifiers a document points at (its @ref and @who targets)."""
+    attrs = tree.xpath("//@ref | //@who")
+    assert isinstance(attrs, list)
     used: set[str] = set()
-    for path in corpus.document_paths:
+    for attr in attrs:
+        used.update(t.partition("#")[2] for t in str(attr).split() if t.startswith(REGISTER_FILE + "#"))
+    return used
+
+
+def _used_ids(paths: Iterable[Path]) -> set[str]:
+    used: set[str] = set()
+    for path in paths:
         try:
-            tree = parse_bytes(read_bytes(path), str(path))
+            used |= used_ids(parse_bytes(read_bytes(path), str(path)))
         except TeikitError:
             continue
-        attrs = tree.xpath("//@ref | //@who")
-        assert isinstance(attrs, list)
-        for attr in attrs:
-            used.update(t.partition("#")[2] for t in str(attr).split() if t.startswith(REGISTER_FILE + "#"))
     return used
+
+
+def check_document(path: Path, register: Register | None, *, lint: bool = True) -> tuple[list[Problem], set[str]]:
+    """Grammar, Schematron and lint problems of one document, and the register IDs it uses."""
+    try:
+        checked = _parse(path)
+    except TeikitError as exc:
+        return [Problem.from_error(exc, str(path))], set()
+    problems = list(_grammar_problems(checked))
+    problems += _schematron_problems(checked, register, set())
+    if lint and register is not None:
+        problems += _lint_untagged(checked, register)
+    return sorted(problems), used_ids(checked.tree)
+
+
+def check_register(path: Path, register: Register, used: set[str]) -> list[Problem]:
+    """Problems of the register itself, given the IDs the corpus's documents use."""
+    try:
+        checked = _parse(path)
+    except TeikitError as exc:
+        return [Problem.from_error(exc, str(path))]
+    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register, used)])
 
 
 def iter_errors(targets: Iterable[Path] | Path | None = None, *, lint: bool = True) -> Iterator[Problem]:
@@ -218,29 +243,18 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
             register = corpus.register
         except TeikitError as exc:
             yield Problem.from_error(exc, str(corpus.register_path))
-    files = list(corpus.document_paths)
-    check_register = register is not None and (
-        target is None or target.is_dir() or target.name == REGISTER_FILE)
-    if check_register and target is not None and target.is_file():
-        corpus = Corpus(corpus.root, [], corpus.register_path)
-        siblings = Corpus.discover(corpus.root) if any(
-            p.name != REGISTER_FILE for p in corpus.root.glob("*.xml")) else corpus
-        used: set[str] = _used_ids(siblings)
-    else:
-        used = _used_ids(corpus) if check_register else set()
-    if check_register and corpus.register_path is not None:
-        files.append(corpus.register_path)
-    for path in files:
-        try:
-            checked = _parse(path)
-        except TeikitError as exc:
-            yield Problem.from_error(exc, str(path))
-            continue
-        grammar = list(_grammar_problems(checked))
-        yield from grammar
-        yield from _schematron_problems(checked, register, used)
-        if lint and register is not None and path.name != REGISTER_FILE:
-            yield from _lint_untagged(checked, register)
+    register_only = target is not None and target.is_file() and target.name == REGISTER_FILE
+    used: set[str] = set()
+    if not register_only:
+        for path in corpus.document_paths:
+            problems, ids = check_document(path, register, lint=lint)
+            used |= ids
+            yield from problems
+    if register is not None and corpus.register_path is not None and (
+            target is None or target.is_dir() or register_only):
+        if register_only:
+            used = _used_ids(p for p in corpus.root.glob("*.xml") if p.name != REGISTER_FILE)
+        yield from check_register(corpus.register_path, register, used)
 
 
 def is_valid(targets: Iterable[Path] | Path | None = None) -> bool:
