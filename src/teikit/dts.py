@@ -201,17 +201,24 @@ class DtsCorpus:
 
     CACHE = 64
 
-    def __init__(self, corpus: Corpus, title: str = "teikit edition") -> None:
+    def __init__(self, corpus: Corpus, title: str = "teikit edition", paths: dict[str, Path] | None = None,
+                 total: int | None = None) -> None:
         self.corpus = corpus
         self.title = title
-        self._paths: dict[str, Path] = {}
-        for path in corpus.document_paths:
-            doc = corpus.load_document(path)
-            self._paths[doc.id] = path
+        if paths is None:
+            paths = {}
+            for path in corpus.document_paths:
+                paths[corpus.load_document(path).id] = path
+        self._paths = paths
+        self._total = total
         self._resources: OrderedDict[str, Resource] = OrderedDict()
 
     def ids(self) -> list[str]:
         return sorted(self._paths)
+
+    def total(self) -> int:
+        """How many documents the whole corpus has (a build worker knows only its own)."""
+        return self._total if self._total is not None else len(self._paths)
 
     def resource(self, ident: str) -> Resource:
         res = self._resources.get(ident)
@@ -303,6 +310,31 @@ def resource_object(res: Resource, urls: Urls, full: bool = True) -> dict[str, A
     return out
 
 
+def root_collection(title: str, total: int, urls: Urls) -> dict[str, Any]:
+    """The root Collection's own properties (without ``member``)."""
+    return {"@id": ROOT_COLLECTION, "@type": "Collection", "title": title, "totalParents": 0,
+            "totalChildren": total, "collection": urls.collection_template(ROOT_COLLECTION)}
+
+
+def collection_body(ident: str, nav: str, page: int | None, title: str, total: int, members: list[dict[str, Any]],
+                    resource: dict[str, Any] | None, urls: Urls, query: dict[str, str]) -> dict[str, Any]:
+    """A Collection response; ``members`` are the root's (full Resource objects, sorted by ``@id``)."""
+    root = root_collection(title, total, urls)
+    if ident == ROOT_COLLECTION:
+        body: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **root,
+                                "dublinCore": {"title": [{"lang": "en", "value": title}]}}
+        listed = [] if nav == "parents" else members
+    else:
+        assert resource is not None
+        body = {"@context": CONTEXT, **resource}
+        listed = [dict(root)] if nav == "parents" else []
+    shown, view = _page(listed, page, urls, "collection", query)
+    body["member"] = shown
+    if view:
+        body["view"] = view
+    return body
+
+
 def collection(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> dict[str, Any]:
     ident = _ident(params, "id") or ROOT_COLLECTION
     nav = _one(params, "nav") or "children"
@@ -310,21 +342,10 @@ def collection(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> di
         raise DtsError(400, "nav must be children or parents")
     page = _int(params, "page", 1)
     query = {k: v for k, v in (("id", _one(params, "id")), ("nav", _one(params, "nav"))) if v}
-    root = {"@id": ROOT_COLLECTION, "@type": "Collection", "title": dc.title, "totalParents": 0,
-            "totalChildren": len(dc.ids()), "collection": urls.collection_template(ROOT_COLLECTION)}
-    if ident == ROOT_COLLECTION:
-        body: dict[str, Any] = {"@context": CONTEXT, "dtsVersion": DTS_VERSION, **root,
-                                "dublinCore": {"title": [{"lang": "en", "value": dc.title}]}}
-        members = [] if nav == "parents" else [resource_object(dc.resource(i), urls, full=True) for i in dc.ids()]
-    else:
-        res = dc.resource(ident)
-        body = {"@context": CONTEXT, **resource_object(res, urls)}
-        members = [dict(root)] if nav == "parents" else []
-    shown, view = _page(members, page, urls, "collection", query)
-    body["member"] = shown
-    if view:
-        body["view"] = view
-    return body
+    resource = None if ident == ROOT_COLLECTION else resource_object(dc.resource(ident), urls)
+    members = [] if ident != ROOT_COLLECTION or nav == "parents" else \
+        [resource_object(dc.resource(i), urls) for i in dc.ids()]
+    return collection_body(ident, nav, page, dc.title, dc.total(), members, resource, urls, query)
 
 
 def navigation(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -485,48 +506,78 @@ def tei_document(res: Resource, selected: list[Passage]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
 
 
-def write_static(dc: DtsCorpus, out: Path, base: str = "/api/dts", base_url: str = "") -> list[Path]:
-    """Write the level-0 static API under ``out`` (the folder served as ``base``); return the files.
+STATIC_BASE = "/api/dts"
 
-    Every request the static URI templates can express is answered by a file: the entry point,
-    each collection with its parents, the navigation of each resource (whole tree to every depth,
-    and each CitableUnit with down absent, 0, 1 … depth and -1), and each Document (whole and by
-    ref).  Ranges (start/end) are level 1 only: the live server answers them.
+
+def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None:
+    path = out / url[len(base):].lstrip("/")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    written.append(path)
+
+
+def _dump(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STATIC_BASE,
+                          base_url: str = "") -> tuple[dict[str, Any], list[Path]]:
+    """The static files of one Resource; returns its full Resource object (for the root) and the files.
+
+    Every request the static URI templates can express is answered by a file: the resource's
+    collection (children, parents), its navigation from the root to every depth and of each
+    CitableUnit with ``down`` absent, 0, 1 … depth and -1, and its Document whole and by ref.
+    Ranges (start/end) are level 1 only: the live server answers them.
     """
     urls = Urls(base=base, static=True)
     written: list[Path] = []
+    res = dc.resource(ident)
+    summary = resource_object(res, urls)
+    for nav in (None, "children", "parents"):
+        params = {"id": ident, **({"nav": nav} if nav else {})}
+        body = collection_body(ident, nav or "children", None, dc.title, dc.total(), [], summary, urls, params)
+        _put(out, base, urls.static_path("collection", params), _dump(body), written)
+    depth = max((res.level(p) for p in res.units()), default=1)
+    downs = [str(d) for d in range(1, depth + 1)] + ["-1"]
+    for down in downs:
+        q = {"resource": [ident], "down": [down]}
+        _put(out, base, urls.static_path("navigation", {"resource": ident, "down": down}),
+             _dump(navigation(dc, urls, q)), written)
+    for p in res.units():
+        variants: list[str | None] = [None, "0", *downs]
+        for variant in variants:
+            q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
+            params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
+            _put(out, base, urls.static_path("navigation", params), _dump(navigation(dc, urls, q)), written)
+    _put(out, base, urls.static_path("document", {"resource": ident}),
+         document(dc, urls, {"resource": [ident]}, base_url).body, written)
+    for p in res.units():
+        _put(out, base, urls.static_path("document", {"resource": ident, "ref": p.id}),
+             document(dc, urls, {"resource": [ident], "ref": [p.id]}, base_url).body, written)
+    return summary, written
 
-    def put(url: str, text: str) -> None:
-        rel = url[len(base):].lstrip("/")
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
 
-    def dump(body: dict[str, Any]) -> str:
-        return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
-
-    put(f"{base}/index.json", dump(entry(urls)))
-    for ident in [ROOT_COLLECTION, *dc.ids()]:
-        for nav in (None, "children", "parents"):
-            q = {"id": [ident]} | ({"nav": [nav]} if nav else {})
-            put(urls.static_path("collection", {"id": ident, **({"nav": nav} if nav else {})}),
-                dump(collection(dc, urls, q)))
-    for ident in dc.ids():
-        res = dc.resource(ident)
-        depth = max(res.level(p) for p in res.units()) if res.units() else 1
-        downs = [str(d) for d in range(1, depth + 1)] + ["-1"]
-        for down in downs:
-            q = {"resource": [ident], "down": [down]}
-            put(urls.static_path("navigation", {"resource": ident, "down": down}), dump(navigation(dc, urls, q)))
-        for p in res.units():
-            variants: list[str | None] = [None, "0", *downs]
-            for variant in variants:
-                q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
-                params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
-                put(urls.static_path("navigation", params), dump(navigation(dc, urls, q)))
-        put(urls.static_path("document", {"resource": ident}), document(dc, urls, {"resource": [ident]}, base_url).body)
-        for p in res.units():
-            put(urls.static_path("document", {"resource": ident, "ref": p.id}),
-                document(dc, urls, {"resource": [ident], "ref": [p.id]}, base_url).body)
+def write_static_root(title: str, members: list[dict[str, Any]], out: Path,
+                      base: str = STATIC_BASE) -> list[Path]:
+    """The entry point and the root collection, from the Resource objects of every document."""
+    urls = Urls(base=base, static=True)
+    written: list[Path] = []
+    members = sorted(members, key=lambda m: str(m["@id"]))
+    _put(out, base, f"{base}/index.json", _dump(entry(urls)), written)
+    for nav in (None, "children", "parents"):
+        params = {"id": ROOT_COLLECTION, **({"nav": nav} if nav else {})}
+        body = collection_body(ROOT_COLLECTION, nav or "children", None, title, len(members), members, None, urls,
+                               params)
+        _put(out, base, urls.static_path("collection", params), _dump(body), written)
     return written
+
+
+def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: str = "") -> list[Path]:
+    """The whole level-0 static API of a corpus under ``out`` (served as ``base``)."""
+    written: list[Path] = []
+    members = []
+    for ident in dc.ids():
+        summary, files = write_static_resource(dc, ident, out, base, base_url)
+        members.append(summary)
+        written += files
+    return written + write_static_root(dc.title, members, out, base)
