@@ -102,6 +102,39 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
         click.echo(f"valid: {len(problems)} warning(s)", err=True)
 
 
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    import re
+
+    m = re.fullmatch(r"(\d+)/(\d+)", value)
+    if not m or not (1 <= int(m.group(1)) <= int(m.group(2))):
+        raise click.BadParameter("expected I/N with 1 <= I <= N, e.g. 2/8", param_hint="--shard")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _progress(quiet: bool) -> Callable[[int, int], None] | None:
+    """A progress bar on a terminal for builds of more than a few documents; silent otherwise."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total <= 5:
+            return
+        bar = state.get("bar")
+        if bar is None:
+            bar = click.progressbar(length=total, label="building", file=sys.stderr)
+            bar.__enter__()
+            state["bar"] = bar
+        bar.update(done - state.get("done", 0))
+        state["done"] = done
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    return update
+
+
 @main.command()
 @click.argument("tei_dir", required=False, type=PATH_ARG)
 @click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True,
@@ -109,22 +142,60 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
 @click.option("--base-url", default=None, help="Base URL of the published edition (default: a placeholder).")
 @click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
 @click.option("--width", type=click.IntRange(min=0), default=0, help="Plain text: wrap at N columns.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="Worker processes (default 0: one per core).")
+@click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
+@click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
-def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, width: int) -> None:
-    """Validate TEI_DIR (default ./tei) and build the HTML edition and plain text into --out."""
+def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, width: int, jobs: int,
+          shard: str | None, no_dts: bool, quiet: bool) -> None:
+    """Validate TEI_DIR (default ./tei) and build the edition into --out (default dist/)."""
     from .errors import ValidationFailed
     from .publish import DEFAULT_BASE_URL, BuildOptions
     from .publish import build as run_build
 
-    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width)
+    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
+                           shard=_shard(shard), dts=not no_dts)
     try:
-        result = run_build(tei_dir, out, options)
+        result = run_build(tei_dir, out, options, progress=_progress(quiet))
     except ValidationFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
-    click.echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.files)} files)")
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    if not quiet:
+        if result.up_to_date:
+            click.echo(f"up to date: {len(result.documents)} document(s) in {result.out}")
+        else:
+            click.echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.rendered)} "
+                       f"rendered, {len(result.validated)} validated, {result.files} files)")
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True, type=PATH_ARG)
+@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True)
+@click.option("--base-url", default=None, help="Base URL of the published edition (as given to the shards).")
+@click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
+@reports_errors
+def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool) -> None:
+    """Assemble shard folders (teikit build --shard I/N) into the site at --out."""
+    from .errors import ValidationFailed
+    from .publish import DEFAULT_BASE_URL, BuildOptions
+    from .publish import merge as run_merge
+
+    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts)
+    try:
+        result = run_merge(tei_dir, list(shards), out, options)
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"teikit: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"merged {len(result.documents)} document(s) from {len(shards)} shard(s) into {result.out}")
 
 
 BASE_URL_HELP = "Base URL of the published edition (default: the documented placeholder)."

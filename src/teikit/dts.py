@@ -35,6 +35,7 @@ CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
 DTS_NS = "https://w3id.org/api/dts#"
 ROOT_COLLECTION = "edition"
+DEFAULT_TITLE = "teikit edition"
 PAGE_SIZE = 100
 MEDIA_TYPES = {"application/tei+xml": "tei", "text/html": "html", "text/plain": "text"}
 MAX_PARAM_LENGTH = 512
@@ -201,7 +202,7 @@ class DtsCorpus:
 
     CACHE = 64
 
-    def __init__(self, corpus: Corpus, title: str = "teikit edition", paths: dict[str, Path] | None = None,
+    def __init__(self, corpus: Corpus, title: str = DEFAULT_TITLE, paths: dict[str, Path] | None = None,
                  total: int | None = None) -> None:
         self.corpus = corpus
         self.title = title

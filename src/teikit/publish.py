@@ -1,29 +1,51 @@
-"""Publish stage: validate, transform every document, and swap the output folder in atomically.
+"""Publish stage: validate and transform a corpus into the edition, in parallel and incrementally.
 
-The build writes into a fresh temporary folder beside the output and only then moves it into
-place, so a failed or interrupted build leaves the previous output exactly as it was.  Builds
-are deterministic: the same input gives byte-identical output (no timestamps, stable ordering).
+- **Atomic.** Output is written into a temporary folder beside ``--out`` and moved into place only
+  when complete; a failed, invalid or interrupted build leaves the previous output as it was.  A
+  lock file beside the output stops a second build from writing to the same folder at once.
+- **Deterministic.** The same input gives byte-identical output (no timestamps, stable order).
+- **Parallel.** Documents are built by ``jobs`` worker processes; each worker compiles every
+  stylesheet and schema once and holds one document at a time, so memory stays flat.
+- **Incremental.** ``.teikit/state.json`` in the output records, per document, the content hash of
+  its input combined with the hashes of what it depends on (schema and register for validation;
+  stylesheets, register, options and teikit's version for rendering).  A rebuild validates and
+  renders only what changed; when nothing changed it writes nothing at all.
+- **Distributed.** ``shard=(i, n)`` builds only the i-th of n disjoint slices of the corpus into its
+  own folder; :func:`merge` assembles shard folders into the final site (site index, DTS root,
+  register check), so a CI matrix or an array job can split a very large corpus across machines.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from lxml import etree
 
-from . import cite, transform
-from .errors import OutputError, ValidationFailed
-from .load import Corpus, Document
-from .resources import xslt_path
-from .validate import ERROR, Problem, iter_errors
+from . import __version__, cite, transform
+from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
+from .load import REGISTER_FILE, Corpus, Document
+from .resources import resource_dir, schema_path, xslt_path
+from .validate import ERROR, Problem, check_document, check_register
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
+STATE_FILE = Path(".teikit") / "state.json"
+SHARD_FILE = Path(".teikit") / "shard.json"
+STATE_VERSION = 1
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -34,15 +56,44 @@ class BuildOptions:
     text_ids: bool = False
     text_width: int = 0
     dts: bool = True
+    jobs: int = 0  # 0: one per core
+    shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
+
+    def render_key(self) -> str:
+        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts])
 
 
 @dataclass
 class BuildResult:
     out: Path
     documents: list[str] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    validated: list[str] = field(default_factory=list)
+    files: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False
 
+
+@dataclass
+class DocRecord:
+    """What the build remembers about one document (also what a worker returns)."""
+
+    path: str
+    id: str = ""
+    validate_key: str = ""
+    render_key: str = ""
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)
+    owned: list[str] = field(default_factory=list)  # output paths (files or folders) of this document
+    catalogue: str = ""
+    resource: dict[str, Any] | None = None
+    files: int = 0
+
+    def problem_objects(self) -> list[Problem]:
+        return [Problem(**p) for p in self.problems]
+
+
+# ------------------------------------------------------------------------------- rendering
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,9 +112,10 @@ def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str = cite
 
 
 def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
-    """The outputs of one document, by path relative to the output folder."""
+    """The reading outputs of one document, by path relative to the output folder."""
     if corpus.register is None:
-        raise ValidationFailed("no register.xml beside the documents", [])
+        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+    _safe_id(doc)
     source = transform.to_xdm(doc.tree)
     common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
@@ -80,6 +132,15 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     }
 
 
+def _safe_id(doc: Document) -> None:
+    """Document IDs become folder names: allow only what the schema allows (no paths, no dots alone)."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}", doc.id) or doc.id in ("api", "assets"):
+        raise InvalidInput(f"document ID {json.dumps(doc.id[:80])} cannot name an output folder",
+                           path=str(doc.path), rule="document-id")
+
+
 def catalogue_record(doc: Document) -> str:
     """The document's catalogue record (header facts for the site index), as XML text."""
     return transform.run(transform.compiled("catalogue.xsl"), transform.to_xdm(doc.tree))
@@ -92,48 +153,352 @@ def render_site_index(records: list[str]) -> str:
     return html if html.endswith("\n") else html + "\n"
 
 
-def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None) -> BuildResult:
+# ---------------------------------------------------------------------------- dependencies
+
+def _hash_files(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(str(path.name).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def dependency_keys(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
+    """(validation key, rendering key) of everything a document's outputs depend on besides itself."""
+    register = [corpus.register_path] if corpus.register_path else []
+    schema = [schema_path("teikit.rng"), schema_path("teikit.sch"), xslt_path("schematron", "compile.xsl")]
+    validate_key = _hash_files(schema + register) + __version__
+    stylesheets = [p for p in resource_dir("xslt").rglob("*") if p.is_file()]
+    render_key = _hash_files(stylesheets + register) + __version__ + options.render_key()
+    return validate_key, render_key
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+# -------------------------------------------------------------------------------- workers
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(root: str, register: str | None, options: BuildOptions, total: int) -> None:
+    _WORKER.clear()
+    _WORKER.update(corpus=Corpus(Path(root), [], Path(register) if register else None), options=options,
+                   total=total)
+
+
+def _owned(files: list[str], ident: str) -> list[str]:
+    """The top-most output paths that belong to one document (its folder, its DTS files)."""
+    marker = quote(ident, safe="")
+    roots: set[str] = set()
+    for rel in files:
+        parts = rel.split("/")
+        for i, part in enumerate(parts):
+            if part == ident or part.startswith(marker):
+                roots.add("/".join(parts[: i + 1]))
+                break
+    return sorted(roots)
+
+
+def _process(job: tuple[str, str, bool, bool, str, str]) -> DocRecord:
+    """Validate and/or render one document into the staging folder (runs in a worker process)."""
+    path_s, staging_s, need_validate, need_render, vkey, rkey = job
+    corpus: Corpus = _WORKER["corpus"]
+    options: BuildOptions = _WORKER["options"]
+    path = Path(path_s)
+    record = DocRecord(path=path_s, validate_key=vkey, render_key=rkey)
+    register = corpus.register
+    if need_validate:
+        problems, used = check_document(path, register)
+        record.problems = [asdict(p) for p in problems]
+        record.used = sorted(used)
+        if any(p.severity == ERROR for p in problems):
+            return record
+    if not need_render:
+        return record
+    doc = corpus.load_document(path)
+    record.id = doc.id
+    staging = Path(staging_s)
+    written: list[str] = []
+    for rel, text in render_document(doc, corpus, options).items():
+        _write(staging / rel, text)
+        written.append(rel)
+    record.catalogue = catalogue_record(doc)
+    if options.dts:
+        from .dts import DtsCorpus, write_static_resource
+
+        dc = DtsCorpus(corpus, paths={doc.id: path}, total=_WORKER["total"])
+        summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
+        record.resource = summary
+        written += [f.relative_to(staging).as_posix() for f in files]
+    record.owned = _owned(written, doc.id)
+    record.files = len(written)
+    return record
+
+
+# ----------------------------------------------------------------------------------- state
+
+def _load_state(folder: Path, name: Path = STATE_FILE) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("version") == STATE_VERSION else {}
+
+
+def _records(state: dict[str, Any]) -> dict[str, DocRecord]:
+    out = {}
+    for path, data in state.get("documents", {}).items():
+        try:
+            out[path] = DocRecord(**data)
+        except TypeError:
+            continue
+    return out
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold ``.<out>.lock`` beside the output for the whole write; a second build is refused."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(f"another build is writing to this output folder (lock {lock_path}); "
+                              "wait for it to finish", path=str(out)) from None
+        yield
+    finally:
+        fh.close()
+
+
+def _link_tree(src_root: Path, rel: str, dst_root: Path) -> int:
+    """Hard-link (or copy) a file or folder from the previous output into the staging folder."""
+    src = src_root / rel
+    count = 0
+    paths = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
+    for p in paths:
+        target = dst_root / p.relative_to(src_root)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(p, target)
+        except OSError:
+            shutil.copy2(p, target)
+        count += 1
+    return count
+
+
+def _run(jobs: list[tuple[str, str, bool, bool, str, str]], corpus: Corpus, options: BuildOptions, total: int,
+         progress: Progress | None) -> list[DocRecord]:
+    init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
+    workers = options.jobs or os.cpu_count() or 1
+    results: list[DocRecord] = []
+    if workers == 1 or len(jobs) <= 1:
+        _init_worker(*init)
+        for i, job in enumerate(jobs):
+            results.append(_process(job))
+            if progress:
+                progress(i + 1, len(jobs))
+        return results
+    chunk = max(1, min(16, len(jobs) // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"),
+                             initializer=_init_worker, initargs=init) as pool:
+        for i, record in enumerate(pool.map(_process, jobs, chunksize=chunk)):
+            results.append(record)
+            if progress:
+                progress(i + 1, len(jobs))
+    return results
+
+
+# ----------------------------------------------------------------------------------- build
+
+def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
+          progress: Progress | None = None) -> BuildResult:
     """Validate the corpus and write the edition to ``out``; raise and leave ``out`` alone on failure."""
     options = options or BuildOptions()
     corpus = Corpus.discover(tei_dir)
-    problems = list(iter_errors(tei_dir if tei_dir is not None else corpus.root))
-    errors = [p for p in problems if p.severity == ERROR]
+    if corpus.register_path is None:
+        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+    paths = corpus.document_paths
+    if options.shard is not None:
+        i, n = options.shard
+        if not (n >= 1 and 1 <= i <= n):
+            raise UsageProblem(f"--shard {i}/{n}: need 1 <= I <= N")
+        paths = [p for k, p in enumerate(paths) if k % n == i - 1]
+    out = out.resolve()
+    validate_deps, render_deps = dependency_keys(corpus, options)
+    state_name = SHARD_FILE if options.shard else STATE_FILE
+    old = _load_state(out, state_name) if out.is_dir() else {}
+    previous = _records(old)
+    plan: list[tuple[Path, bool, bool, str, str]] = []
+    for path in paths:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise OutputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+        vkey, rkey = _key(digest, validate_deps), _key(digest, render_deps)
+        prev = previous.get(str(path))
+        need_validate = prev is None or prev.validate_key != vkey
+        need_render = prev is None or prev.render_key != rkey or not all((out / o).exists() for o in prev.owned)
+        plan.append((path, need_validate, need_render, vkey, rkey))
+    unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {str(p) for p in paths}
+                 and old.get("register") == validate_deps)
+    if unchanged:
+        records = [previous[str(p)] for p in paths]
+        return BuildResult(out, [r.id for r in records], [], [], sum(r.files for r in records),
+                           [p for r in records for p in r.problem_objects()], up_to_date=True)
+    with _locked(out):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        try:
+            result = _build_into(staging, out, corpus, paths, plan, previous, options, validate_deps, progress)
+            _swap_into_place(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return result
+
+
+def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
+                plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord],
+                options: BuildOptions, validate_deps: str, progress: Progress | None) -> BuildResult:
+    result = BuildResult(out)
+    jobs = [(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
+    fresh = {rec.path: rec for rec in _run(jobs, corpus, options, len(corpus.document_paths), progress)}
+    records: list[DocRecord] = []
+    for path, need_validate, need_render, _, _ in plan:
+        key = str(path)
+        rec = fresh.get(key) or previous[key]
+        if not need_validate and key in fresh:  # rendered again, validation result still current
+            old = previous[key]
+            rec.problems, rec.used = old.problems, old.used
+        if not need_render and key in previous:  # validated again, outputs still current
+            old = previous[key]
+            rec.id, rec.owned, rec.catalogue, rec.resource, rec.files = (
+                old.id, old.owned, old.catalogue, old.resource, old.files)
+            for rel in old.owned:
+                _link_tree(out, rel, staging)
+        if need_validate:
+            result.validated.append(key)
+        if need_render:
+            result.rendered.append(key)
+        records.append(rec)
+    problems = [p for r in records for p in r.problem_objects()]
+    if options.shard is None:
+        problems += _register_problems(corpus, records)
+    errors = sorted(p for p in problems if p.severity == ERROR)
     if errors:
         raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
-    out = out.resolve()
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from None
-    result = BuildResult(out, warnings=[p for p in problems if p.severity != ERROR])
-    records: list[str] = []
-    try:
-        for doc in corpus.iter_documents():
-            for rel, text in render_document(doc, corpus, options).items():
-                _write(staging / rel, text)
-                result.files.append(out / rel)
-            records.append(catalogue_record(doc))
-            result.documents.append(doc.id)
-        if len(result.documents) > 1:
-            _write(staging / "index.html", render_site_index(records))
-            result.files.append(out / "index.html")
-        if options.dts:
-            from .dts import DtsCorpus, write_static
-
-            for path in write_static(DtsCorpus(corpus), staging / "api" / "dts", base_url=options.base_url):
-                result.files.append(out / path.relative_to(staging))
-        for name in ASSETS:
-            target = staging / "assets" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(xslt_path("html", "assets", name), target)
-            result.files.append(out / "assets" / name)
-        _swap_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    _check_unique_ids(records)
+    result.warnings = sorted(p for p in problems if p.severity != ERROR)
+    result.documents = [r.id for r in records]
+    result.files = sum(r.files for r in records)
+    state = {"version": STATE_VERSION, "register": validate_deps, "documents": {r.path: asdict(r) for r in records}}
+    if options.shard is None:
+        result.files += _write_site(staging, records, options)
+        _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
+    else:
+        _write(staging / SHARD_FILE, json.dumps(state, sort_keys=True) + "\n")
     return result
+
+
+def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
+    if corpus.register is None or corpus.register_path is None:
+        return []
+    used = {i for r in records for i in r.used}
+    return check_register(corpus.register_path, corpus.register, used)
+
+
+def _check_unique_ids(records: list[DocRecord]) -> None:
+    seen: dict[str, str] = {}
+    for r in records:
+        if r.id in seen:
+            raise InvalidInput(f"document ID {r.id} is used by {seen[r.id]} and {r.path}", path=r.path,
+                               rule="document-id-unique")
+        seen[r.id] = r.path
+
+
+def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions) -> int:
+    """The parts of the site that depend on the whole corpus: assets, site index, DTS root."""
+    count = 0
+    for name in ASSETS:
+        target = staging / "assets" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(xslt_path("html", "assets", name), target)
+        count += 1
+    if len(records) > 1:
+        _write(staging / "index.html", render_site_index([r.catalogue for r in records]))
+        count += 1
+    if options.dts:
+        from .dts import DEFAULT_TITLE as title
+        from .dts import Urls, collection_body, write_static_root
+
+        members = [r.resource for r in records if r.resource is not None]
+        count += len(write_static_root(title, members, staging / "api" / "dts"))
+        urls = Urls(static=True)
+        for member in members:
+            ident = str(member["@id"])
+            body = collection_body(ident, "parents", None, title, len(members), [], member, urls,
+                                   {"id": ident, "nav": "parents"})
+            _write(staging / "api" / "dts" / "collection" / quote(ident, safe="") / "parents.json",
+                   json.dumps(body, ensure_ascii=False, indent=2) + "\n")
+            count += 1
+    return count
+
+
+# ----------------------------------------------------------------------------------- merge
+
+def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOptions | None = None) -> BuildResult:
+    """Assemble shard folders built with ``shard=(i, n)`` into the final site at ``out``."""
+    options = options or BuildOptions()
+    corpus = Corpus.discover(tei_dir)
+    validate_deps, _ = dependency_keys(corpus, options)
+    records: list[DocRecord] = []
+    sources: list[tuple[Path, DocRecord]] = []
+    for shard in shards:
+        state = _load_state(shard, SHARD_FILE)
+        if not state:
+            raise InvalidInput("not a shard folder (no .teikit/shard.json); build it with --shard I/N",
+                               path=str(shard))
+        if state.get("register") != validate_deps:
+            raise InvalidInput("shard was built from a different schema or register", path=str(shard))
+        for rec in _records(state).values():
+            records.append(rec)
+            sources.append((shard, rec))
+    expected = {str(p) for p in corpus.document_paths}
+    got = [r.path for r in records]
+    if len(got) != len(set(got)):
+        raise InvalidInput("shards overlap: a document was built by more than one shard")
+    if set(got) != expected:
+        missing = sorted(expected - set(got))
+        raise InvalidInput(f"shards do not cover the corpus; missing {len(missing)} document(s), e.g. "
+                           f"{missing[0] if missing else '(none)'}")
+    order = {str(p): i for i, p in enumerate(corpus.document_paths)}
+    sources.sort(key=lambda s: order[s[1].path])
+    records = [r for _, r in sources]
+    out = out.resolve()
+    with _locked(out):
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        try:
+            for shard, rec in sources:
+                for rel in rec.owned:
+                    _link_tree(shard.resolve(), rel, staging)
+            problems = [p for r in records for p in r.problem_objects()] + _register_problems(corpus, records)
+            errors = sorted(p for p in problems if p.severity == ERROR)
+            if errors:
+                raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
+            _check_unique_ids(records)
+            files = sum(r.files for r in records) + _write_site(staging, records, options)
+            state = {"version": STATE_VERSION, "register": validate_deps,
+                     "documents": {r.path: asdict(r) for r in records}}
+            _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
+            _swap_into_place(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return BuildResult(out, [r.id for r in records], [], [], files,
+                       sorted(p for p in problems if p.severity != ERROR))
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
@@ -153,3 +518,6 @@ def _swap_into_place(staging: Path, out: Path) -> None:
                           path=str(out)) from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["REGISTER_FILE", "BuildOptions", "BuildResult", "build", "merge"]
