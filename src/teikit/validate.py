@@ -127,22 +127,34 @@ def _schematron_problems(checked: _Checked, register: Register | None, used: set
                       " ".join((el.text or "").split()), el.get("xpath", ""))
 
 
-def _names_by_entry(register: Register) -> list[tuple[str, str, re.Pattern[str]]]:
-    """(entry id, mention element, pattern) for every preferred and variant name."""
-    out = []
+@dataclass(frozen=True)
+class _LintNames:
+    """Every preferred and variant register name in one pattern, and the entries each name denotes."""
+
+    pattern: re.Pattern[str] | None
+    entries: dict[str, list[tuple[str, str]]]  # name -> [(entry id, mention element)]
+
+
+def _names_by_entry(register: Register) -> _LintNames:
+    entries: dict[str, list[tuple[str, str]]] = {}
     for ident, entry in register.entries.items():
         name_el = REGISTER_KINDS[local_name(entry)]
         for name in entry.iterfind(f"tei:{name_el}", NS):
             text = " ".join("".join(str(t) for t in name.itertext()).split())
             if text:
-                out.append((ident, name_el,
-                            re.compile(rf"(?<![\w\-‘]){re.escape(text)}(?![\w\-])")))
-    return out
+                entries.setdefault(text, []).append((ident, name_el))
+    if not entries:
+        return _LintNames(None, {})
+    # Longest names first, so that "Mao Tse-tung" wins over "Mao" where both match.
+    alternation = "|".join(re.escape(n) for n in sorted(entries, key=len, reverse=True))
+    return _LintNames(re.compile(rf"(?<![\w\-‘])(?:{alternation})(?![\w\-])"), entries)
 
 
 def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
     """Warn where a register name occurs in the body outside an element that points at its entry."""
     names = register.derived("lint-names", _names_by_entry)
+    if names.pattern is None:
+        return
     for block in checked.tree.iterfind(".//tei:text/tei:body//*", NS):
         if local_name(block) not in ("p", "head"):
             continue
@@ -151,17 +163,19 @@ def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
             for text, holder in segments:
                 if not text:
                     continue
+                matches = list(names.pattern.finditer(text))
+                if not matches:
+                    continue
                 covered: set[str] = set()
                 anc: etree._Element | None = holder
                 while anc is not None and anc is not block.getparent():
                     if local_name(anc) in MENTION_KINDS:
                         covered.update(t.partition("#")[2] for t in anc.get("ref", "").split())
                     anc = anc.getparent()
-                for ident, element, pattern in names:
-                    if ident in covered:
-                        continue
-                    m = pattern.search(text)
-                    if m:
+                for m in matches:
+                    for ident, element in names.entries[m.group(0)]:
+                        if ident in covered:
+                            continue
                         line, col = checked.map.position(holder)
                         yield Problem(checked.name, line, col, WARNING, "lint-untagged-mention",
                                       f"“{m.group(0)}” is the name of register entry {ident} but is not "

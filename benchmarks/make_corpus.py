@@ -1,0 +1,80 @@
+"""Write a synthetic corpus of N valid documents for benchmarks and scale tests.
+
+Each document is a variant of the edition: a distinct document ID, title and CTS/URI identifiers,
+and its paragraphs shuffled (with a seeded random generator, so a given N always gives the same
+corpus) and renumbered p1…p31 so that the passage scheme holds.  All variants share the edition's
+register.  The layout is the project's own: DEST/tei/*.xml and DEST/tei/register.xml, so that
+``teikit build DEST/tei --out OUT`` builds it.
+
+Usage: python benchmarks/make_corpus.py N DEST [--seed S]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import random
+import shutil
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+EDITION = ROOT / "tei" / "deutscher-1959-khrushchev-mao.xml"
+TEI = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+NS = {"tei": TEI}
+
+
+def variant(source: etree._ElementTree, index: int, rng: random.Random) -> etree._ElementTree:
+    tree = copy.deepcopy(source)
+    root = tree.getroot()
+    ident = f"deutscher-variant-{index:05d}"
+    root.set(XML_ID, ident)
+    for title in root.iterfind("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[@type='main']", NS):
+        title.text = f"Khrushchev, Mao and Stalin’s Ghost (variant {index})"
+    for idno in root.iterfind("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno", NS):
+        kind = idno.get("type")
+        if kind == "teikit":
+            idno.text = ident
+        elif kind == "URI":
+            idno.text = f"https://teikit.example.org/{ident}/"
+        elif kind == "CTS":
+            idno.text = f"urn:cts:teikit:deutscher1959.khrushchevMao.variant{index:05d}"
+    divs = root.findall("tei:text/tei:body/tei:div", NS)
+    paras = [p for d in divs for p in d.findall("tei:p", NS)]
+    sizes = [len(d.findall("tei:p", NS)) for d in divs]
+    rng.shuffle(paras)
+    for d in divs:
+        for p in d.findall("tei:p", NS):
+            d.remove(p)
+    k = 0
+    for d, size in zip(divs, sizes, strict=True):
+        for p in paras[k:k + size]:
+            d.append(p)
+        k += size
+    for n, p in enumerate(root.iterfind("tei:text/tei:body/tei:div/tei:p", NS), start=1):
+        p.set(XML_ID, f"p{n}")
+        p.set("n", str(n))
+    return tree
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("n", type=int)
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--seed", type=int, default=1959)
+    args = parser.parse_args()
+    out = args.dest / "tei"
+    out.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ROOT / "tei" / "register.xml", out / "register.xml")
+    source = etree.parse(str(EDITION))
+    rng = random.Random(args.seed)
+    for i in range(1, args.n + 1):
+        variant(source, i, rng).write(str(out / f"deutscher-variant-{i:05d}.xml"), encoding="UTF-8",
+                                      xml_declaration=True)
+    print(f"wrote {args.n} documents and the register to {out}")
+
+
+if __name__ == "__main__":
+    main()
