@@ -62,7 +62,7 @@ class Document:
         value = self.root.xpath(f"normalize-space(({expr})[1])", namespaces=NS)
         return str(value)
 
-    @property
+    @cached_property
     def title(self) -> str:
         return self.text_of("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type='sub')]")
 

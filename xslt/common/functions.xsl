@@ -17,14 +17,15 @@
 
   <xsl:variable name="tk:entries" as="element()*"
     select="$register//tei:standOff//(tei:person | tei:place | tei:org | tei:event)[@xml:id]"/>
+  <!-- Entries by ID: every mention is looked up, so a map keeps rendering linear in the text. -->
+  <xsl:variable name="tk:entry-map" as="map(xs:string, element())"
+    select="map:merge($tk:entries ! map{string(@xml:id): .}, map{'duplicates': 'use-first'})"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
 
   <!-- The register entries an element points at, in @ref/@who order. -->
   <xsl:function name="tk:targets" as="element()*">
     <xsl:param name="pointers" as="xs:string?"/>
-    <xsl:for-each select="tokenize(normalize-space($pointers), ' ')">
-      <xsl:variable name="id" as="xs:string" select="substring-after(., '#')"/>
-      <xsl:sequence select="$tk:entries[@xml:id = $id][1]"/>
-    </xsl:for-each>
+    <xsl:sequence select="tokenize(normalize-space($pointers), ' ') ! $tk:entry-map(substring-after(., '#'))"/>
   </xsl:function>
 
   <xsl:function name="tk:preferred-name" as="xs:string">

@@ -16,6 +16,11 @@
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="pointers" as="xs:string*" select="distinct-values($tei//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))"/>
     <xsl:variable name="entries" as="element()*" select="$tk:entries[@xml:id = $pointers]"/>
+    <!-- Entry ID -> the paragraphs that mention it, built in one pass over the text. -->
+    <xsl:variable name="mentioned-in" as="map(xs:string, element(tei:p)*)" select="map:merge(
+        for $p in $tei/tei:text/tei:body/tei:div/tei:p,
+            $id in distinct-values($p//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))
+        return map{$id: $p}, map{'duplicates': 'combine'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
     <section id="indexes" class="indexes" aria-labelledby="indexes-heading">
       <h2 id="indexes-heading">Indexes</h2>
       <xsl:for-each select="('person', 'place', 'org', 'event')">
@@ -28,7 +33,7 @@
               <xsl:sort select="lower-case(tk:preferred-name(.))" lang="en"/>
               <xsl:call-template name="tk:index-entry">
                 <xsl:with-param name="entry" select="."/>
-                <xsl:with-param name="tei" select="$tei"/>
+                <xsl:with-param name="passages" select="$mentioned-in(string(@xml:id))"/>
               </xsl:call-template>
             </xsl:for-each>
           </ul>
@@ -42,10 +47,8 @@
 
   <xsl:template name="tk:index-entry" as="element()">
     <xsl:param name="entry" as="element()"/>
-    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="passages" as="element(tei:p)*"/>
     <xsl:variable name="id" as="xs:string" select="$entry/@xml:id"/>
-    <xsl:variable name="passages" as="element(tei:p)*"
-      select="$tei/tei:text/tei:body/tei:div/tei:p[.//@ref[tokenize(normalize-space(.), ' ') ! substring-after(., '#') = $id]]"/>
     <li id="entry-{$id}" class="entry entry-{local-name($entry)}">
       <div class="entry-summary">
         <span class="entry-name"><xsl:value-of select="tk:preferred-name($entry)"/></span>
