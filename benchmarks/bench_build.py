@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -30,14 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS (kB) of a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def timed(cmd: list[str]) -> float:
+    """Wall time of a child process."""
     start = time.perf_counter()
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return elapsed, max(peak, before) if peak > before else peak
+    return time.perf_counter() - start
 
 
 def rss_of(cmd: list[str]) -> tuple[float, int]:
@@ -114,12 +110,12 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="teikit-bench-"))
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
 
-    imports = median([timed([sys.executable, "-c", "import lxml.etree, saxonche"])[0] for _ in range(args.runs)])
+    imports = median([timed([sys.executable, "-c", "import lxml.etree, saxonche"]) for _ in range(args.runs)])
     cold = []
     for _ in range(args.runs):
         out = work / "cold"
         shutil.rmtree(out, ignore_errors=True)
-        cold.append(timed(teikit("build", str(ROOT / "tei"), "--out", str(out), "-q"))[0])
+        cold.append(timed(teikit("build", str(ROOT / "tei"), "--out", str(out), "-q")))
     edition = median(cold)
     print(f"import lxml+saxonche:            {imports * 1000:8.0f} ms")
     print(f"cold teikit build (edition):     {edition * 1000:8.0f} ms   ({edition / imports:.1f}x import)")

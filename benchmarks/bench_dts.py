@@ -32,7 +32,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def run(base: str, paths: list[str], requests: int, concurrency: int, limit_s: float) -> tuple[float, list[float]]:
+async def run(
+    base: str, paths: list[str], requests: int, concurrency: int, limit_s: float
+) -> tuple[float, list[float]]:
     latencies: list[float] = []
     queue = [random.choice(paths) for _ in range(requests)]
     deadline = time.perf_counter() + limit_s

@@ -1,0 +1,193 @@
+"""Corpus builds: many documents, parallel workers, incremental rebuilds, shards and merge, locking."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT, TEI_DIR
+
+from teikit.cli import main
+from teikit.errors import OutputError, ValidationFailed
+from teikit.load import Corpus
+from teikit.passages import resolve
+from teikit.publish import STATE_FILE, BuildOptions, build, merge
+
+
+@pytest.fixture(scope="module")
+def corpus6(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six synthetic documents made by benchmarks/make_corpus.py (the script under test too)."""
+    dest = tmp_path_factory.mktemp("corpus6")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "6", str(dest)], check=True,
+                   capture_output=True)
+    return dest / "tei"
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".teikit" not in p.parts}
+
+
+def copy_corpus(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest)
+    return dest
+
+
+def test_make_corpus_writes_valid_distinct_documents(corpus6: Path) -> None:
+    from teikit.validate import iter_errors
+
+    docs = sorted(p.name for p in corpus6.glob("*.xml"))
+    assert len(docs) == 7 and "register.xml" in docs
+    assert [p for p in iter_errors(corpus6) if p.severity == "error"] == []
+    corpus = Corpus.discover(corpus6)
+    ids = [d.id for d in corpus.iter_documents()]
+    titles = [d.title for d in corpus.iter_documents()]
+    assert len(set(ids)) == 6 and len(set(titles)) == 6
+    first = [p.text for p in corpus.load_document(corpus.document_paths[0]).paragraphs()]
+    second = [p.text for p in corpus.load_document(corpus.document_paths[1]).paragraphs()]
+    assert first != second and sorted(map(str, first)) == sorted(map(str, second))  # shuffled
+
+
+def test_parallel_build_equals_serial_build(corpus6: Path, tmp_path: Path) -> None:
+    one = build(corpus6, tmp_path / "one", BuildOptions(jobs=1))
+    two = build(corpus6, tmp_path / "two", BuildOptions(jobs=2))
+    assert one.documents == two.documents and len(one.documents) == 6
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    assert (tmp_path / "one" / "index.html").is_file()
+    root = json.loads((tmp_path / "one" / "api" / "dts" / "collection" / "edition.json").read_text())
+    assert root["totalChildren"] == 6 and len(root["member"]) == 6
+
+
+def test_commands_address_passages_across_the_corpus(corpus6: Path) -> None:
+    corpus = Corpus.discover(corpus6)
+    resolved = resolve(corpus, "deutscher-variant-00003:p12")
+    assert resolved.doc.id == "deutscher-variant-00003" and [p.id for p in resolved.passages] == ["p12"]
+    result = CliRunner().invoke(main, ["cite", "p12", "--tei-dir", str(corpus6)])
+    assert result.exit_code == 1 and "name one, as DOC-ID:p12" in result.stderr
+    result = CliRunner().invoke(main, ["cite", "deutscher-variant-00002:p12", "--tei-dir", str(corpus6),
+                                       "--format", "csl-json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "deutscher-variant-00002:p12"
+    result = CliRunner().invoke(main, ["info", str(corpus6), "--format", "json"])
+    assert json.loads(result.stdout)["documents"] == 6 and json.loads(result.stdout)["paragraphs"] == 186
+
+
+def test_noop_rebuild_writes_nothing(corpus6: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(corpus6, out, BuildOptions(jobs=1))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    inode = out.stat().st_ino
+    again = build(corpus6, out, BuildOptions(jobs=1))
+    assert again.up_to_date and again.rendered == [] and again.validated == []
+    assert out.stat().st_ino == inode and {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_changing_one_document_rebuilds_only_it(corpus6: Path, tmp_path: Path) -> None:
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out = tmp_path / "out"
+    build(tei, out, BuildOptions(jobs=1))
+    before = files(out)
+    target = sorted(tei.glob("deutscher-variant-*.xml"))[2]
+    target.write_text(target.read_text().replace("(variant 3)", "(variant three)"))
+    result = build(tei, out, BuildOptions(jobs=1))
+    assert result.rendered == [str(target)] and result.validated == [str(target)]
+    after = files(out)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed and all("deutscher-variant-00003" in k or k.startswith(("index.html", "api/dts/collection/edition"))
+                           for k in changed)
+    fresh = tmp_path / "fresh"
+    build(tei, fresh, BuildOptions(jobs=1))
+    assert files(fresh) == after  # incremental output equals a clean build
+
+
+def test_register_change_rebuilds_everything_schema_change_only_revalidates(
+        corpus6: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from teikit import publish
+
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out = tmp_path / "out"
+    build(tei, out, BuildOptions(jobs=1))
+    register = tei / "register.xml"
+    register.write_text(register.read_text().replace("Nikita Khrushchev</persName>", "Nikita S. Khrushchev</persName>"))
+    result = build(tei, out, BuildOptions(jobs=1))
+    assert len(result.rendered) == 6 and len(result.validated) == 6
+    real = publish.dependency_keys
+
+    def schema_changed(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
+        validate_key, render_key = real(corpus, options)
+        return validate_key + "-new-schema", render_key
+
+    monkeypatch.setattr(publish, "dependency_keys", schema_changed)
+    result = build(tei, out, BuildOptions(jobs=1))
+    assert len(result.validated) == 6 and result.rendered == []
+    assert (out / "deutscher-variant-00001" / "index.html").is_file()
+
+
+def test_invalid_document_in_corpus_keeps_previous_output(corpus6: Path, tmp_path: Path) -> None:
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out = tmp_path / "out"
+    build(tei, out, BuildOptions(jobs=2))
+    before = files(out)
+    bad = sorted(tei.glob("deutscher-variant-*.xml"))[4]
+    bad.write_text(bad.read_text().replace('xml:id="p7"', 'xml:id="p77"'))
+    with pytest.raises(ValidationFailed) as info:
+        build(tei, out, BuildOptions(jobs=2))
+    assert {p.rule for p in info.value.problems} == {"passage-id-paragraph"}  # type: ignore[attr-defined]
+    assert files(out) == before
+
+
+def test_shards_merge_into_the_same_site(corpus6: Path, tmp_path: Path) -> None:
+    whole = tmp_path / "whole"
+    build(corpus6, whole, BuildOptions(jobs=1))
+    shards = []
+    for i in (1, 2, 3):
+        shard = tmp_path / f"shard{i}"
+        result = build(corpus6, shard, BuildOptions(jobs=1, shard=(i, 3)))
+        assert len(result.documents) == 2 and not (shard / "index.html").exists()
+        shards.append(shard)
+    merged = tmp_path / "merged"
+    merge(corpus6, shards, merged)
+    assert files(merged) == files(whole)
+    with pytest.raises(Exception, match="do not cover"):
+        merge(corpus6, shards[:2], tmp_path / "partial")
+    with pytest.raises(Exception, match="overlap"):
+        merge(corpus6, [*shards, shards[0]], tmp_path / "twice")
+
+
+def test_cli_shard_and_merge(corpus6: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for i in (1, 2):
+        r = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / f"s{i}"), "--shard", f"{i}/2", "-j", "1"])
+        assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--tei-dir", str(corpus6),
+                             "--out", str(tmp_path / "site")])
+    assert r.exit_code == 0 and "merged 6 document(s) from 2 shard(s)" in r.stdout
+    bad = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / "x"), "--shard", "3/2"])
+    assert bad.exit_code == 2 and "I/N" in bad.output
+
+
+def test_second_build_on_same_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    lock = tmp_path / ".dist.lock"
+    with open(lock, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        with pytest.raises(OutputError, match="another build is writing"):
+            build(TEI_DIR, out, BuildOptions(jobs=1))
+        result = CliRunner().invoke(main, ["build", str(TEI_DIR), "--out", str(out)])
+        assert result.exit_code == 1 and "another build is writing" in result.stderr
+    assert not out.exists()
+    build(TEI_DIR, out, BuildOptions(jobs=1))
+    assert (out / STATE_FILE).is_file()
+
+
+def test_progress_is_reported_and_quiet_when_asked(corpus6: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    build(corpus6, tmp_path / "out", BuildOptions(jobs=1), progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(i, 6) for i in range(1, 7)]
+    result = CliRunner().invoke(main, ["build", str(corpus6), "--out", str(tmp_path / "q"), "-q", "-j", "1"])
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
