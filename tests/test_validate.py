@@ -201,6 +201,12 @@ def test_shipped_grammar_is_the_current_simplification_of_the_source() -> None:
     assert run.returncode == 0, run.stderr
 
 
+def test_shipped_schematron_xslt_is_current() -> None:
+    run = subprocess.run(["python", str(ROOT / "schema" / "build.py"), "--check", "--schematron-only"],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+
+
 @pytest.mark.java
 def test_documents_the_project_schema_accepts_are_valid_tei_all() -> None:
     rng = shared("tei", "tei_all.rng")

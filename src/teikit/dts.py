@@ -11,7 +11,6 @@ XPath or file paths.  Errors are :class:`DtsError` with the HTTP status the spec
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections import OrderedDict
@@ -129,6 +128,8 @@ class Resource:
         self.corpus = corpus
         self.index = PassageIndex(doc)
         self.id = doc.id
+        self.objects: dict[Any, dict[str, Any]] = {}
+        self.units_cache: dict[str, dict[str, Any]] = {}
 
     @cached_property
     def cite_types(self) -> list[str]:
@@ -164,7 +165,13 @@ class Resource:
         return 1 if p.kind == "section" else 2
 
     def unit(self, p: Passage) -> dict[str, Any]:
-        """The CitableUnit of a passage."""
+        """The CitableUnit of a passage (built once; callers get a shallow copy)."""
+        cached = self.units_cache.get(p.id)
+        if cached is None:
+            cached = self.units_cache[p.id] = self._unit(p)
+        return dict(cached)
+
+    def _unit(self, p: Passage) -> dict[str, Any]:
         types = self.cite_types
         out: dict[str, Any] = {
             "identifier": p.id,
@@ -293,6 +300,15 @@ def entry(urls: Urls) -> dict[str, Any]:
 
 
 def resource_object(res: Resource, urls: Urls, full: bool = True) -> dict[str, Any]:
+    """The Resource object (cached per resource: every Navigation response embeds it)."""
+    key = (urls, full)
+    cached = res.objects.get(key)
+    if cached is None:
+        cached = res.objects[key] = _resource_object(res, urls, full)
+    return dict(cached)
+
+
+def _resource_object(res: Resource, urls: Urls, full: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "@id": res.id,
         "@type": "Resource",
@@ -486,25 +502,24 @@ def tei_document(res: Resource, selected: list[Passage]) -> str:
     """The whole TEI document, or the header and the selected passages inside a dts:wrapper."""
     if not selected:
         return etree.tostring(res.doc.root, encoding="unicode", xml_declaration=False) + "\n"
-    nsmap: dict[str | None, str] = {None: TEI_NS, "dts": DTS_NS}
-    root = etree.Element(f"{{{TEI_NS}}}TEI", nsmap=nsmap)  # type: ignore[arg-type]
-    if res.doc.root.get(XML_ID):
-        root.set(XML_ID, res.doc.root.get(XML_ID, ""))
-    header = res.doc.root.find("tei:teiHeader", NS)
-    if header is not None:
-        root.append(copy.deepcopy(header))
-    body = etree.SubElement(etree.SubElement(root, f"{{{TEI_NS}}}text"), f"{{{TEI_NS}}}body")
-    wrapper = etree.SubElement(body, f"{{{DTS_NS}}}wrapper")
+    header = res.objects.get(("header", True))
+    if header is None:
+        el = res.doc.root.find("tei:teiHeader", NS)
+        ident = res.doc.root.get(XML_ID)
+        start = f'<TEI xmlns="{TEI_NS}" xmlns:dts="{DTS_NS}"' + (f' xml:id="{_attr(ident)}"' if ident else "") + ">"
+        header = {"start": start + (etree.tostring(el, encoding="unicode", with_tail=False) if el is not None else "")}
+        res.objects[("header", True)] = header
     if len(selected) == 1:
-        wrapper.set("ref", selected[0].id)
+        wrapper = f'<dts:wrapper ref="{_attr(selected[0].id)}">'
     else:
-        wrapper.set("start", selected[0].id)
-        wrapper.set("end", selected[-1].id)
-    for p in selected:
-        el = copy.deepcopy(res.index.elements[p.id])
-        el.tail = None
-        wrapper.append(el)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="unicode") + "\n"
+        wrapper = f'<dts:wrapper start="{_attr(selected[0].id)}" end="{_attr(selected[-1].id)}">'
+    body = "".join(etree.tostring(res.index.elements[p.id], encoding="unicode", with_tail=False) for p in selected)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(header["start"]) + "<text><body>" + wrapper + body
+            + "</dts:wrapper></body></text></TEI>\n")
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
 STATIC_BASE = "/api/dts"
@@ -512,14 +527,29 @@ STATIC_BASE = "/api/dts"
 
 def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None:
     path = out / url[len(base):].lstrip("/")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    parent = path.parent
+    if parent not in _MADE:
+        parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(parent)
+    # Never write through an existing file: in an incremental build it may be a hard link into
+    # the previous output, which must stay untouched.
+    path.unlink(missing_ok=True)
+    try:
+        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+    except FileNotFoundError:  # the folder went away since it was made
+        parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+    with fh:
+        fh.write(text)
     written.append(path)
+
+
+_MADE: set[Path] = set()  # folders this process has created for static files
 
 
 def _dump(body: dict[str, Any]) -> str:
     # Compact: the C encoder is several times faster than the indenting one, and machines read these.
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
 
 
 def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STATIC_BASE,
@@ -535,7 +565,7 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
     written: list[Path] = []
     res = dc.resource(ident)
     summary = resource_object(res, urls)
-    for nav in (None, "children", "parents"):
+    for nav in (None, "children"):  # nav=parents names the whole corpus: the site step writes it
         params = {"id": ident, **({"nav": nav} if nav else {})}
         body = collection_body(ident, nav or "children", None, dc.title, dc.total(), [], summary, urls, params)
         _put(out, base, urls.static_path("collection", params), _dump(body), written)
@@ -574,6 +604,18 @@ def write_static_root(title: str, members: list[dict[str, Any]], out: Path,
     return written
 
 
+def write_static_parents(title: str, members: list[dict[str, Any]], out: Path, base: str = STATIC_BASE) -> list[Path]:
+    """``collection/{id}/parents.json`` of every Resource (each names the root, with its size)."""
+    urls = Urls(base=base, static=True)
+    written: list[Path] = []
+    for member in members:
+        ident = str(member["@id"])
+        params = {"id": ident, "nav": "parents"}
+        body = collection_body(ident, "parents", None, title, len(members), [], member, urls, params)
+        _put(out, base, urls.static_path("collection", params), _dump(body), written)
+    return written
+
+
 def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: str = "") -> list[Path]:
     """The whole level-0 static API of a corpus under ``out`` (served as ``base``)."""
     written: list[Path] = []
@@ -582,4 +624,5 @@ def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: st
         summary, files = write_static_resource(dc, ident, out, base, base_url)
         members.append(summary)
         written += files
-    return written + write_static_root(dc.title, members, out, base)
+    return written + write_static_root(dc.title, members, out, base) + write_static_parents(dc.title, members, out,
+                                                                                               base)

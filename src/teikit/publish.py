@@ -97,6 +97,8 @@ class DocRecord:
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Never write through an existing file: it may be a hard link into the previous output.
+    path.unlink(missing_ok=True)
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
 
@@ -166,7 +168,7 @@ def _hash_files(paths: list[Path]) -> str:
 def dependency_keys(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
     """(validation key, rendering key) of everything a document's outputs depend on besides itself."""
     register = [corpus.register_path] if corpus.register_path else []
-    schema = [schema_path("teikit.rng"), schema_path("teikit.sch"), xslt_path("schematron", "compile.xsl")]
+    schema = [schema_path("teikit.rng"), schema_path("teikit.sch.xsl")]
     validate_key = _hash_files(schema + register) + __version__
     stylesheets = [p for p in resource_dir("xslt").rglob("*") if p.is_file()]
     render_key = _hash_files(stylesheets + register) + __version__ + options.render_key()
@@ -431,19 +433,11 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions) 
         _write(staging / "index.html", render_site_index([r.catalogue for r in records]))
         count += 1
     if options.dts:
-        from .dts import DEFAULT_TITLE as title
-        from .dts import Urls, collection_body, write_static_root
+        from .dts import DEFAULT_TITLE, write_static_parents, write_static_root
 
         members = [r.resource for r in records if r.resource is not None]
-        count += len(write_static_root(title, members, staging / "api" / "dts"))
-        urls = Urls(static=True)
-        for member in members:
-            ident = str(member["@id"])
-            body = collection_body(ident, "parents", None, title, len(members), [], member, urls,
-                                   {"id": ident, "nav": "parents"})
-            _write(staging / "api" / "dts" / "collection" / quote(ident, safe="") / "parents.json",
-                   json.dumps(body, ensure_ascii=False, indent=2) + "\n")
-            count += 1
+        count += len(write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts"))
+        count += len(write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts"))
     return count
 
 
