@@ -43,6 +43,9 @@
          <xsl:for-each select="//(* | @*)">
             <xsl:apply-templates select="." mode="pattern-9"/>
          </xsl:for-each>
+         <xsl:for-each select="//(* | @*)">
+            <xsl:apply-templates select="." mode="pattern-10"/>
+         </xsl:for-each>
       </problems>
    </xsl:template>
    <xsl:mode name="pattern-1" on-no-match="deep-skip"/>
@@ -211,7 +214,24 @@
       </xsl:if>
    </xsl:template>
    <xsl:mode name="pattern-9" on-no-match="deep-skip"/>
-   <xsl:template match="tei:teiHeader[../tei:text]" mode="pattern-9" priority="1000">
+   <xsl:template match="tei:TEI[tei:text]" mode="pattern-9" priority="1000">
+      <xsl:if test="not(matches(@xml:id, '^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$') and not(@xml:id = ('api', 'assets')))">
+         <problem rule="document-id-form" severity="error">
+            <xsl:attribute name="steps" select="tkv:steps(.)"/>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The document ID “<xsl:value-of select="substring(@xml:id, 1, 80)"/>” names the document’s output folder and URL: use ASCII letters, digits, “_”, “-” and “.” (at most 128, not “api” or “assets”).</problem>
+      </xsl:if>
+   </xsl:template>
+   <xsl:template match="@target | @url" mode="pattern-9" priority="999">
+      <xsl:if test="not(not(matches(normalize-space(.), '^[A-Za-z][A-Za-z0-9+.\-]*:')) or matches(normalize-space(.), '^(https?|urn):', 'i'))">
+         <problem rule="link-safe-scheme" severity="error">
+            <xsl:attribute name="steps" select="tkv:steps(.)"/>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Links may be relative or use http, https or urn; “<xsl:value-of select="substring(normalize-space(.), 1, 40)"/>” uses another scheme (javascript:, data:, file: … are refused).</problem>
+      </xsl:if>
+   </xsl:template>
+   <xsl:mode name="pattern-10" on-no-match="deep-skip"/>
+   <xsl:template match="tei:teiHeader[../tei:text]"
+                 mode="pattern-10"
+                 priority="1000">
       <xsl:variable name="version"
                     select="string(tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
       <xsl:if test="not(tei:revisionDesc/tei:change[@n = $version])">
@@ -220,7 +240,7 @@
             <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The edition version <xsl:value-of select="$version"/> has no change with the same @n in revisionDesc: record what changed.</problem>
       </xsl:if>
    </xsl:template>
-   <xsl:template match="tei:foreign" mode="pattern-9" priority="999">
+   <xsl:template match="tei:foreign" mode="pattern-10" priority="999">
       <xsl:if test="not(@xml:lang = /tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)">
          <problem rule="foreign-lang-declared" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>

@@ -32,6 +32,8 @@ INVALID: dict[str, dict[str, int]] = {
     "id-unique": {"id-unique": 2, "passage-id-paragraph": 1},
     "edition-version-recorded": {"edition-version-recorded": 1},
     "foreign-lang-declared": {"foreign-lang-declared": 1},
+    "document-id-form": {"document-id-form": 1},
+    "link-safe-scheme": {"link-safe-scheme": 1},
     "lint-untagged-mention": {"lint-untagged-mention": 1},
     "grammar-mention-without-ref": {"grammar": 1, "mention-ref": 1, "lint-untagged-mention": 1},
     "grammar-date-without-value": {"grammar": 1, "date-value": 1},

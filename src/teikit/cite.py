@@ -41,7 +41,7 @@ def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, An
     params: dict[str, object] = {"base-url": base_url}
     if corpus.register is not None:
         params["register"] = corpus.register.xdm()
-    out = transform.run(transform.compiled("csl.xsl"), transform.to_xdm(doc.tree), params)
+    out = transform.run(transform.compiled("csl.xsl"), doc.xdm(), params)
     items = json.loads(out)
     assert isinstance(items, list)
     return [dict(sorted(item.items())) for item in items]
@@ -101,6 +101,20 @@ def _patch_citeproc() -> None:
         return label_process(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = process
+
+    # Speed, not correctness: citeproc-py looks every macro up with an XPath query each time it is
+    # used (thousands of times per citation); the style never changes, so remember the answers.
+    get_macro = model.CitationStylesElement.get_macro
+    macros: dict[tuple[str | None, str], Any] = {}
+
+    def cached_macro(self: Any, name: str) -> Any:
+        key = (self.getroottree().docinfo.URL, name)
+        found = macros.get(key)
+        if found is None:
+            found = macros[key] = get_macro(self, name)
+        return found
+
+    model.CitationStylesElement.get_macro = cached_macro
 
 
 @cache

@@ -143,7 +143,7 @@ class Resource:
 
     @cached_property
     def dublin_core(self) -> dict[str, Any]:
-        out = transform.run(transform.compiled("dts-metadata.xsl"), transform.to_xdm(self.doc.tree),
+        out = transform.run(transform.compiled("dts-metadata.xsl"), self.doc.xdm(),
                             self._register_param())
         data = json.loads(out)
         assert isinstance(data, dict)

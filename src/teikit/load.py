@@ -47,6 +47,15 @@ class Document:
     def root(self) -> etree._Element:
         return self.tree.getroot()
 
+    def xdm(self) -> Any:
+        """The document as a Saxon node, converted once for all the transformations of a build."""
+        cached = self.__dict__.get("_xdm")
+        if cached is None:
+            from . import transform
+
+            cached = self.__dict__["_xdm"] = transform.to_xdm(self.tree)
+        return cached
+
     @cached_property
     def id(self) -> str:
         """The document identifier: ``TEI/@xml:id``, else the file stem."""
@@ -155,6 +164,12 @@ class Corpus:
         reg = path / REGISTER_FILE
         if not docs:
             raise UsageProblem("no TEI documents (*.xml) in this folder", path=str(path))
+        root = path.resolve()
+        for p in [*docs, *([reg] if reg.is_file() else [])]:
+            # A corpus shared as files may carry symbolic links; none may lead outside it.
+            if not p.resolve().is_relative_to(root):
+                raise InvalidInput("is a link to a file outside the corpus folder; refusing to read it",
+                                   path=str(p), rule="outside-corpus")
         return cls(path, docs, reg if reg.is_file() else None)
 
     @cached_property

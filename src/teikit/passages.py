@@ -351,7 +351,7 @@ def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str)
     params: dict[str, object] = {"only": only, "base-url": base_url}
     if corpus.register is not None:
         params["register"] = corpus.register.xdm()
-    source = transform.to_xdm(resolved.doc.tree)
+    source = resolved.doc.xdm()
     if fmt == "text":
         return transform.run(transform.compiled("text.xsl"), source, params)
     if fmt == "html":

@@ -38,7 +38,7 @@ from . import __version__, cite, transform
 from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
 from .load import REGISTER_FILE, Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
-from .validate import ERROR, Problem, check_document, check_register
+from .validate import ERROR, Problem, check_document, check_register, is_unparsed
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
@@ -118,7 +118,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     if corpus.register is None:
         raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
     _safe_id(doc)
-    source = transform.to_xdm(doc.tree)
+    source = doc.xdm()
     common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
     html = transform.run(transform.compiled("html.xsl"), source,
@@ -145,7 +145,7 @@ def _safe_id(doc: Document) -> None:
 
 def catalogue_record(doc: Document) -> str:
     """The document's catalogue record (header facts for the site index), as XML text."""
-    return transform.run(transform.compiled("catalogue.xsl"), transform.to_xdm(doc.tree))
+    return transform.run(transform.compiled("catalogue.xsl"), doc.xdm())
 
 
 def render_site_index(records: list[str]) -> str:
@@ -262,9 +262,12 @@ def _records(state: dict[str, Any]) -> dict[str, DocRecord]:
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
     """Hold ``.<out>.lock`` beside the output for the whole write; a second build is refused."""
-    out.parent.mkdir(parents=True, exist_ok=True)
     lock_path = out.parent / f".{out.name}.lock"
-    fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
+    except OSError as exc:
+        raise OutputError(f"cannot write beside the output folder: {exc.strerror or exc}", path=str(out)) from None
     try:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -352,14 +355,25 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
         return BuildResult(out, [r.id for r in records], [], [], sum(r.files for r in records),
                            [p for r in records for p in r.problem_objects()], up_to_date=True)
     with _locked(out):
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        staging = _staging(out)
         try:
             result = _build_into(staging, out, corpus, paths, plan, previous, options, validate_deps, progress)
             _swap_into_place(staging, out)
+        except OSError as exc:  # full disk, permissions: one clear line, previous output intact
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"cannot write the build: {exc.strerror or exc}; the previous output is unchanged",
+                              path=str(getattr(exc, "filename", None) or out)) from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return result
+
+
+def _staging(out: Path) -> Path:
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
 
 
 def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
@@ -409,6 +423,8 @@ def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem
     if corpus.register is None or corpus.register_path is None:
         return []
     used = {i for r in records for i in r.used}
+    if any(is_unparsed(p) for r in records for p in r.problem_objects()):
+        used |= set(corpus.register.entries)  # an unreadable document's references are unknown
     return check_register(corpus.register_path, corpus.register, used)
 
 
@@ -473,7 +489,7 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
     records = [r for _, r in sources]
     out = out.resolve()
     with _locked(out):
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+        staging = _staging(out)
         try:
             for shard, rec in sources:
                 for rel in rec.owned:

@@ -224,6 +224,11 @@ def check_document(path: Path, register: Register | None, *, lint: bool = True) 
     return sorted(problems), used_ids(checked.tree)
 
 
+def is_unparsed(problem: Problem) -> bool:
+    """True for problems that stop a document from being read at all (so its contents are unknown)."""
+    return problem.rule.startswith("xml-") or problem.rule in ("tei-root", "unreadable", "input", "outside-corpus")
+
+
 def check_register(path: Path, register: Register, used: set[str]) -> list[Problem]:
     """Problems of the register itself, given the IDs the corpus's documents use."""
     try:
@@ -261,11 +266,15 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
             yield Problem.from_error(exc, str(corpus.register_path))
     register_only = target is not None and target.is_file() and target.name == REGISTER_FILE
     used: set[str] = set()
+    unreadable = False
     if not register_only:
         for path in corpus.document_paths:
             problems, ids = check_document(path, register, lint=lint)
             used |= ids
+            unreadable = unreadable or any(is_unparsed(p) for p in problems)
             yield from problems
+    if unreadable and register is not None:
+        used |= set(register.entries)  # a document could not be read: which entries it uses is unknown
     if register is not None and corpus.register_path is not None and (
             target is None or target.is_dir() or register_only):
         if register_only:
