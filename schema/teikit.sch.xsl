@@ -233,7 +233,7 @@
                  mode="pattern-10"
                  priority="1000">
       <xsl:variable name="version"
-                    select="string(tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
+                    select="string((tei:fileDesc/tei:editionStmt/tei:edition/@n)[1])"/>
       <xsl:if test="not(tei:revisionDesc/tei:change[@n = $version])">
          <problem rule="edition-version-recorded" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>

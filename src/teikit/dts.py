@@ -275,6 +275,19 @@ def _int(params: Mapping[str, list[str]], name: str, minimum: int) -> int | None
     return int(value)
 
 
+def _passage_params(params: Mapping[str, list[str]]) -> tuple[str, str | None, str | None, str | None]:
+    """``resource``, ``ref``, ``start``, ``end``, with the 400s both Navigation and Document prescribe."""
+    resource_id = _one(params, "resource")
+    if resource_id is None:
+        raise DtsError(400, "the resource parameter is required")
+    ref_v, start_v, end_v = _one(params, "ref"), _one(params, "start"), _one(params, "end")
+    if ref_v is not None and (start_v is not None or end_v is not None):
+        raise DtsError(400, "ref cannot be combined with start or end")
+    if (start_v is None) != (end_v is None):
+        raise DtsError(400, "start and end must be given together")
+    return resource_id, ref_v, start_v, end_v
+
+
 def _page(members: list[Any], page: int | None, urls: Urls, endpoint: str,
           params: dict[str, str]) -> tuple[list[Any], dict[str, Any] | None]:
     if page is None and len(members) <= PAGE_SIZE:
@@ -366,14 +379,7 @@ def collection(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> di
 
 
 def navigation(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> dict[str, Any]:
-    resource_id = _one(params, "resource")
-    if resource_id is None:
-        raise DtsError(400, "the resource parameter is required")
-    ref_v, start_v, end_v = _one(params, "ref"), _one(params, "start"), _one(params, "end")
-    if ref_v is not None and (start_v is not None or end_v is not None):
-        raise DtsError(400, "ref cannot be combined with start or end")
-    if (start_v is None) != (end_v is None):
-        raise DtsError(400, "start and end must be given together")
+    resource_id, ref_v, start_v, end_v = _passage_params(params)
     down = _int(params, "down", -1)
     page = _int(params, "page", 1)
     tree = _one(params, "tree")
@@ -437,14 +443,7 @@ class DocumentResponse:
 
 
 def document(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]], base_url: str) -> DocumentResponse:
-    resource_id = _one(params, "resource")
-    if resource_id is None:
-        raise DtsError(400, "the resource parameter is required")
-    ref_v, start_v, end_v = _one(params, "ref"), _one(params, "start"), _one(params, "end")
-    if ref_v is not None and (start_v is not None or end_v is not None):
-        raise DtsError(400, "ref cannot be combined with start or end")
-    if (start_v is None) != (end_v is None):
-        raise DtsError(400, "start and end must be given together")
+    _, ref_v, start_v, end_v = _passage_params(params)
     media = _one(params, "mediaType") or "application/tei+xml"
     tree = _one(params, "tree")
     res = dc.resource(_ident(params, "resource") or "")

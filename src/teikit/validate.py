@@ -122,7 +122,17 @@ def _schematron_problems(checked: _Checked, register: Register | None, used: set
     source = transform.to_xdm(checked.tree)
     params: dict[str, object] = {"used": " ".join(sorted(used))}
     params["register"] = register.xdm() if register is not None else source
-    report = transform.run(schematron_validator(), source, params)
+    try:
+        report = transform.run(schematron_validator(), source, params)
+    except TeikitError as exc:
+        # The rules assume the grammar's structure; a document far from it can make one of them
+        # fail to evaluate.  That is a finding about the document, not a crash of the validator.
+        root = checked.tree.getroot()
+        line, col = checked.map.position(root)
+        yield Problem(checked.name, line, col, ERROR, "schematron-incomplete",
+                      "the rule checks could not all run on this document; fix its grammar errors first "
+                      f"({exc.message[:160]})", readable_xpath(root))
+        return
     for el in etree.fromstring(report.encode("utf-8")):
         line, col = checked.locate(el.get("steps", ""))
         yield Problem(checked.name, line, col, el.get("severity", ERROR), el.get("rule", "schematron"),
