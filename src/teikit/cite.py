@@ -159,6 +159,8 @@ def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool
 
 
 _VERIFIED: set[str] = set()  # styles whose probe substitution was checked in this process
+_TEMPLATES: dict[str, str] = {}  # probe citations by style and invariant metadata
+_PROBE_TITLE = "Zqx Probe Title Qzx"
 _PROBE_LOCATOR = "987654321"
 _PROBE_URL = "https://teikit.invalid/passage-url"
 
@@ -166,10 +168,13 @@ _PROBE_URL = "https://teikit.invalid/passage-url"
 def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -> dict[str, str]:
     """The formatted citation of every single-paragraph item, by item ID.
 
-    citeproc-py takes tens of milliseconds per citation; the paragraphs of one document differ only
-    in locator and URL, so one probe citation is formatted and the two values substituted.  The
-    shortcut is checked once per style and process against a real formatting of a paragraph and
-    abandoned (every item formatted) if the style renders anything else differently.
+    citeproc-py takes tens of milliseconds per citation, and a corpus has thousands of paragraphs.
+    Paragraph citations differ only in locator, URL and (between documents) title, so a probe
+    citation with recognisable stand-ins for those three is formatted once per style and set of
+    other metadata, and the real values are substituted.  The stand-ins must come out verbatim and
+    once each (so the style applied no case change or punctuation to them), and the shortcut is
+    checked once per style and process against a real formatting; otherwise every item is
+    formatted directly.
     """
     paras = [it for it in items if str(it.get("locator", "")).isdigit()]
     if not paras:
@@ -178,14 +183,25 @@ def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -
     def direct(item: dict[str, Any]) -> str:
         return format_citation(item, style, bibliography=False)[0]
 
-    probe = {k: v for k, v in paras[0].items() if k != "section"}
-    probe.update(locator=_PROBE_LOCATOR, URL=_PROBE_URL)
-    template = direct(probe)
+    title = str(paras[0].get("title", ""))
+    # A title ending in punctuation can change the punctuation around it: format those directly.
+    swap_title = bool(re.search(r"[\w)]$", title))
+    varying = ("id", "locator", "URL", "section") + (("title",) if swap_title else ())
+    key = style + json.dumps({k: v for k, v in paras[0].items() if k not in varying}, sort_keys=True)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        probe = {k: v for k, v in paras[0].items() if k != "section"}
+        probe.update(locator=_PROBE_LOCATOR, URL=_PROBE_URL)
+        if swap_title:
+            probe["title"] = _PROBE_TITLE
+        template = _TEMPLATES[key] = direct(probe)
 
     def fill(item: dict[str, Any]) -> str:
-        return template.replace(_PROBE_LOCATOR, str(item["locator"])).replace(_PROBE_URL, str(item["URL"]))
+        text = template.replace(_PROBE_LOCATOR, str(item["locator"])).replace(_PROBE_URL, str(item["URL"]))
+        return text.replace(_PROBE_TITLE, str(item.get("title", ""))) if swap_title else text
 
-    usable = template.count(_PROBE_LOCATOR) == 1 and template.count(_PROBE_URL) == 1
+    usable = all(template.count(probe) == 1 for probe in (_PROBE_LOCATOR, _PROBE_URL)) and (
+        not swap_title or template.count(_PROBE_TITLE) == 1)
     if usable and style not in _VERIFIED:
         usable = fill(paras[-1]) == direct(paras[-1])
         if usable:

@@ -546,6 +546,23 @@ def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None
 _MADE: set[Path] = set()  # folders this process has created for static files
 
 
+def _dump_navigation(body: dict[str, Any]) -> str:
+    """Like :func:`_dump`, serialising the Resource object every Navigation embeds only once."""
+    resource = body["resource"]
+    cache_key = id(resource.get("citationTrees"))
+    text = _RESOURCE_JSON.get(cache_key)
+    if text is None or text[0] is not resource.get("citationTrees"):
+        text = _RESOURCE_JSON[cache_key] = (resource.get("citationTrees"),
+                                            json.dumps(resource, ensure_ascii=False, separators=(",", ":"),
+                                                       sort_keys=True))
+    marker = dict(body, resource=None)
+    out = _dump(marker)
+    return out.replace('"resource":null', '"resource":' + text[1], 1)
+
+
+_RESOURCE_JSON: dict[int, tuple[Any, str]] = {}
+
+
 def _dump(body: dict[str, Any]) -> str:
     # Compact: the C encoder is several times faster than the indenting one, and machines read these.
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
@@ -579,7 +596,8 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
         for variant in variants:
             q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
             params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
-            _put(out, base, urls.static_path("navigation", params), _dump(navigation(dc, urls, q)), written)
+            _put(out, base, urls.static_path("navigation", params), _dump_navigation(navigation(dc, urls, q)),
+                 written)
     _put(out, base, urls.static_path("document", {"resource": ident}),
          document(dc, urls, {"resource": [ident]}, base_url).body, written)
     for p in res.units():
