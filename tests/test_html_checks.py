@@ -131,3 +131,23 @@ def test_cite_box_readable_without_javascript(browser: Any, built: Path) -> None
     box.locator("summary").click()
     assert box.locator("button").count() == 0
     assert "para. 12" in box.locator(".cite-text").inner_text()
+
+
+@pytest.mark.browser
+def test_readable_on_a_phone(browser: Any, built: Path) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto((built / DOC / "index.html").as_uri())
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth + 1")
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#p12')).fontSize)")
+    assert size >= 15
+
+
+@pytest.mark.browser
+def test_print_hides_navigation_and_keeps_passage_numbers(browser: Any, built: Path) -> None:
+    page = open_page(browser, built)
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('nav.toc')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('details.cite-box')).display") == "none"
+    assert page.evaluate("getComputedStyle(document.querySelector('#p12 .permalink')).display") != "none"
+    assert page.locator("#p12 .permalink").inner_text() == "¶12"
