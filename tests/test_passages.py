@@ -218,3 +218,19 @@ def test_resolve_tei_and_html() -> None:
 def test_resolve_bad_reference_exit_1_one_line(ref: str) -> None:
     code, out, err = cli("resolve", ref, "--tei-dir", str(TEI_DIR))
     assert code == 1 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_validate_and_build_refuse_an_unrecorded_text_change(tmp_path: Path) -> None:
+    from teikit.errors import ValidationFailed
+    from teikit.publish import BuildOptions, build
+    from teikit.validate import iter_errors
+
+    folder = copy_edition(tmp_path)
+    doc = folder / f"{DOC}.xml"
+    doc.write_text(doc.read_text().replace("Will he dare to tear it up?", "Will he dare?"))
+    problems = list(iter_errors(folder))
+    assert sorted(p.rule for p in problems) == ["passage-text-changed", "passage-text-changed"]
+    assert all(p.file.endswith(MANIFEST_FILE) and p.severity == "error" for p in problems)
+    with pytest.raises(ValidationFailed):
+        build(folder, tmp_path / "site", BuildOptions(jobs=1))
+    assert not (tmp_path / "site").exists()

@@ -38,7 +38,7 @@ from . import __version__, cite, transform
 from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
 from .load import REGISTER_FILE, Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
-from .validate import ERROR, Problem, check_document, check_register, is_unparsed
+from .validate import ERROR, Problem, check_document, check_register, is_unparsed, stability_problems
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
@@ -168,6 +168,8 @@ def _hash_files(paths: list[Path]) -> str:
 def dependency_keys(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
     """(validation key, rendering key) of everything a document's outputs depend on besides itself."""
     register = [corpus.register_path] if corpus.register_path else []
+    manifest = corpus.root / "passages.json"
+    register += [manifest] if manifest.is_file() else []
     schema = [schema_path("teikit.rng"), schema_path("teikit.sch.xsl")]
     validate_key = _hash_files(schema + register) + __version__
     stylesheets = [p for p in resource_dir("xslt").rglob("*") if p.is_file()]
@@ -403,6 +405,8 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
     problems = [p for r in records for p in r.problem_objects()]
     if options.shard is None:
         problems += _register_problems(corpus, records)
+        if not any(p.severity == ERROR for p in problems):
+            problems += stability_problems(corpus)
     errors = sorted(p for p in problems if p.severity == ERROR)
     if errors:
         raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]

@@ -290,6 +290,22 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
         if register_only:
             used = _used_ids(p for p in corpus.root.glob("*.xml") if p.name != REGISTER_FILE)
         yield from check_register(corpus.register_path, register, used)
+    if (target is None or target.is_dir()) and not unreadable:
+        yield from stability_problems(corpus)
+
+
+def stability_problems(corpus: Corpus) -> list[Problem]:
+    """Published passage IDs that disappeared, were reused or changed without a recorded revision."""
+    from .passages import MANIFEST_FILE, check_stability, load_manifest
+
+    path = corpus.root / MANIFEST_FILE
+    if not path.is_file():
+        return []
+    try:
+        found = check_stability(corpus, load_manifest(path))
+    except TeikitError as exc:
+        return [Problem.from_error(exc, str(path))]
+    return [Problem(str(path), 0, 0, ERROR, p.rule, f"{p.doc_id}:{p.passage}: {p.message}") for p in found]
 
 
 def is_valid(targets: Iterable[Path] | Path | None = None) -> bool:
