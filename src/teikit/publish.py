@@ -36,7 +36,7 @@ from lxml import etree
 
 from . import __version__, cite, transform
 from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
-from .load import REGISTER_FILE, Corpus, Document
+from .load import Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
 from .validate import ERROR, Problem, check_document, check_register, is_unparsed, stability_problems
 
@@ -534,4 +534,4 @@ def _swap_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["REGISTER_FILE", "BuildOptions", "BuildResult", "build", "merge"]
+__all__ = ["BuildOptions", "BuildResult", "build", "merge", "render_document"]

@@ -8,6 +8,7 @@ other than GET/HEAD or a path outside the API is refused the same way.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from .load import Corpus
 from .publish import DEFAULT_BASE_URL
 
 JSON_LD = "application/ld+json"
+LOG = logging.getLogger("teikit.serve")
 MAX_URL = 4096
 
 
@@ -58,7 +60,10 @@ class _Guard:
             return
         try:
             await self.app(scope, receive, send)
-        except Exception:  # the last line of defence: never a 500 page with a traceback
+        except Exception:
+            # The last line of defence: the client gets a JSON error, not a traceback page; the
+            # operator gets the traceback in the server log, because this is a bug to fix.
+            LOG.exception("unexpected error answering %s", scope.get("path"))
             await _error(400, "the request could not be answered")(scope, receive, send)
 
 

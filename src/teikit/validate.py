@@ -325,4 +325,5 @@ def validate(targets: Iterable[Path] | Path | None = None) -> list[Problem]:
     return problems
 
 
-__all__ = ["ERROR", "WARNING", "InvalidInput", "Problem", "is_valid", "iter_errors", "validate"]
+__all__ = ["ERROR", "WARNING", "InvalidInput", "Problem", "check_document", "check_register", "is_valid", "iter_errors",
+           "validate"]
