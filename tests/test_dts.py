@@ -349,3 +349,30 @@ def test_static_files_agree_with_live_answers(built: Path, client: httpx.Client)
         assert live.text == path.read_text(), rel
         checked += 1
     assert checked >= 37 * 5 + 6 + 38
+
+
+def test_cli_serve_listens_on_loopback_by_default() -> None:
+    import subprocess
+    import sys
+
+    from teikit.cli import serve as serve_command
+
+    host = next(p for p in serve_command.params if p.name == "host")
+    assert host.default == "127.0.0.1"
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", str(TEI_DIR), "--port", str(port)],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/dts", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+                time.sleep(0.1)
+        assert r.status_code == 200 and r.json()["@type"] == "EntryPoint"
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "DTS API on http://127.0.0.1:" in err and "Traceback" not in err

@@ -193,3 +193,19 @@ def test_progress_is_reported_and_quiet_when_asked(corpus6: Path, tmp_path: Path
     assert seen == [(i, 6) for i in range(1, 7)]
     result = CliRunner().invoke(main, ["build", str(corpus6), "--out", str(tmp_path / "q"), "-q", "-j", "1"])
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+
+    from teikit.cli import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert _progress(quiet=False) is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert _progress(quiet=True) is None
+    update = _progress(quiet=False)
+    assert update is not None
+    for i in range(1, 11):
+        update(i, 10)
+    assert "building" in capsys.readouterr().err
