@@ -210,7 +210,7 @@ class DtsCorpus:
     CACHE = 64
 
     def __init__(self, corpus: Corpus, title: str = DEFAULT_TITLE, paths: dict[str, Path] | None = None,
-                 total: int | None = None) -> None:
+                 total: int | None = None, documents: list[Document] | None = None) -> None:
         self.corpus = corpus
         self.title = title
         if paths is None:
@@ -220,6 +220,8 @@ class DtsCorpus:
         self._paths = paths
         self._total = total
         self._resources: OrderedDict[str, Resource] = OrderedDict()
+        for doc in documents or []:  # already parsed by the caller: do not read them again
+            self._resources[doc.id] = Resource(doc, corpus)
 
     def ids(self) -> list[str]:
         return sorted(self._paths)

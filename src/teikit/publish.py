@@ -38,7 +38,7 @@ from . import __version__, cite, transform
 from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
 from .load import Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
-from .validate import ERROR, Problem, check_document, check_register, is_unparsed, stability_problems
+from .validate import ERROR, Problem, check_and_load, check_register, is_unparsed, stability_problems
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
@@ -213,15 +213,16 @@ def _process(job: tuple[str, str, bool, bool, str, str]) -> DocRecord:
     path = Path(path_s)
     record = DocRecord(path=path_s, validate_key=vkey, render_key=rkey)
     register = corpus.register
+    doc: Document | None = None
     if need_validate:
-        problems, used = check_document(path, register)
+        problems, used, doc = check_and_load(path, register)
         record.problems = [asdict(p) for p in problems]
         record.used = sorted(used)
         if any(p.severity == ERROR for p in problems):
             return record
     if not need_render:
         return record
-    doc = corpus.load_document(path)
+    doc = doc or corpus.load_document(path)
     record.id = doc.id
     staging = Path(staging_s)
     written: list[str] = []
@@ -232,7 +233,7 @@ def _process(job: tuple[str, str, bool, bool, str, str]) -> DocRecord:
     if options.dts:
         from .dts import DtsCorpus, write_static_resource
 
-        dc = DtsCorpus(corpus, paths={doc.id: path}, total=_WORKER["total"])
+        dc = DtsCorpus(corpus, paths={doc.id: path}, total=_WORKER["total"], documents=[doc])
         summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
         record.resource = summary
         written += [f.relative_to(staging).as_posix() for f in files]

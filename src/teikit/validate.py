@@ -18,7 +18,7 @@ from lxml import etree
 
 from . import transform
 from .errors import InvalidInput, TeikitError, Unreadable, ValidationFailed
-from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Register, require_tei
+from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Document, Register, require_tei
 from .resources import schema_path
 from .xmlutil import NS, TEI_NS, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
 
@@ -223,15 +223,22 @@ def _used_ids(paths: Iterable[Path]) -> set[str]:
 
 def check_document(path: Path, register: Register | None, *, lint: bool = True) -> tuple[list[Problem], set[str]]:
     """Grammar, Schematron and lint problems of one document, and the register IDs it uses."""
+    problems, used, _ = check_and_load(path, register, lint=lint)
+    return problems, used
+
+
+def check_and_load(path: Path, register: Register | None, *,
+                   lint: bool = True) -> tuple[list[Problem], set[str], Document | None]:
+    """As :func:`check_document`, also returning the parsed document so a build need not parse twice."""
     try:
         checked = _parse(path)
     except TeikitError as exc:
-        return [Problem.from_error(exc, str(path))], set()
+        return [Problem.from_error(exc, str(path))], set(), None
     problems = list(_grammar_problems(checked))
     problems += _schematron_problems(checked, register, set())
     if lint and register is not None:
         problems += _lint_untagged(checked, register)
-    return sorted(problems), used_ids(checked.tree)
+    return sorted(problems), used_ids(checked.tree), Document(path, checked.tree)
 
 
 def is_unparsed(problem: Problem) -> bool:
