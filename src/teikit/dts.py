@@ -28,7 +28,7 @@ from .errors import TeikitError
 from .load import Corpus, Document
 from .passages import Passage, PassageIndex, render_passages
 from .passages import Resolved as _Resolved
-from .xmlutil import NS, TEI_NS, XML_ID
+from .xmlutil import NS, TEI_NS, XML_ID, write_new
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
@@ -532,16 +532,11 @@ def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None
     if parent not in _MADE:
         parent.mkdir(parents=True, exist_ok=True)
         _MADE.add(parent)
-    # Never write through an existing file: in an incremental build it may be a hard link into
-    # the previous output, which must stay untouched.
-    path.unlink(missing_ok=True)
     try:
-        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        write_new(path, text)
     except FileNotFoundError:  # the folder went away since it was made
         parent.mkdir(parents=True, exist_ok=True)
-        fh = open(path, "w", encoding="utf-8")  # noqa: SIM115
-    with fh:
-        fh.write(text)
+        write_new(path, text)
     written.append(path)
 
 

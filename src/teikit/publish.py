@@ -39,6 +39,7 @@ from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
 from .load import Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
 from .validate import ERROR, Problem, check_and_load, check_register, is_unparsed, stability_problems
+from .xmlutil import write_new
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
@@ -97,10 +98,7 @@ class DocRecord:
 
 def _write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Never write through an existing file: it may be a hard link into the previous output.
-    path.unlink(missing_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
 def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str = cite.DEFAULT_STYLE) -> etree._Element:
