@@ -73,6 +73,10 @@ def test_commands_address_passages_across_the_corpus(corpus6: Path) -> None:
     result = CliRunner().invoke(main, ["cite", "deutscher-variant-00002:p12", "--tei-dir", str(corpus6),
                                        "--format", "csl-json"])
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "deutscher-variant-00002:p12"
+    result = CliRunner().invoke(main, ["cite", "deutscher-variant-00004", "--tei-dir", str(corpus6),
+                                       "--format", "csl-json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "deutscher-variant-00004"
+    assert "locator" not in json.loads(result.stdout)[0]
     result = CliRunner().invoke(main, ["info", str(corpus6), "--format", "json"])
     assert json.loads(result.stdout)["documents"] == 6 and json.loads(result.stdout)["paragraphs"] == 186
 

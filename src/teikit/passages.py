@@ -4,7 +4,8 @@ A reference is parsed against a fixed grammar, never pasted into XPath or a file
 
 - ``p12`` (paragraph), ``s3`` (section), ``s3.p12`` (hierarchical alias; p12 must be in s3);
 - ranges ``p12-p14`` (or with an en dash), in document order;
-- ``DOC-ID:p12`` where a corpus holds more than one document;
+- ``DOC-ID:p12`` where a corpus holds more than one document, and ``DOC-ID`` alone for a whole
+  document;
 - a CTS URN ``urn:cts:teikit:<work>:<ref>`` whose work part is the document's CTS identifier;
 - the HTML edition's fragment ``#p12`` or full URL ``https://…/DOC-ID/#p12``.
 """
@@ -147,6 +148,8 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
         elif ref.startswith("#"):
             ref = ref[1:]
     m = _REF.match(ref)
+    if not m and doc is None and re.fullmatch(rf"{_DOC}:?", ref):
+        return ref.rstrip(":"), "", None  # a document ID alone: the whole document
     if not m:
         raise ReferenceNotFound(
             f"malformed passage reference {_printable(ref)}; expected e.g. p12, s3, s3.p12, p12-p14 or DOC-ID:p12")
@@ -165,7 +168,7 @@ def resolve(corpus: Corpus, ref: str | None) -> Resolved:
         raise
     doc = _find_document(corpus, doc_key)
     index = PassageIndex(doc)
-    if ref is None:
+    if ref is None or not start:
         return Resolved(doc, index, [])
     try:
         passages = index.expand(start, end)
