@@ -151,3 +151,13 @@ def test_print_hides_navigation_and_keeps_passage_numbers(browser: Any, built: P
     assert page.evaluate("getComputedStyle(document.querySelector('details.cite-box')).display") == "none"
     assert page.evaluate("getComputedStyle(document.querySelector('#p12 .permalink')).display") != "none"
     assert page.locator("#p12 .permalink").inner_text() == "¶12"
+
+
+@pytest.mark.browser
+def test_popover_opens_on_hover(browser: Any, built: Path) -> None:
+    page = open_page(browser, built)
+    page.hover("#p24 a.mention[href='#entry-beijing']")
+    popover = page.locator(".tk-popover")
+    assert popover.is_visible()
+    text = popover.inner_text()
+    assert "Beijing" in text and "Peking" in text and "GeoNames 1816670" in text and "Wikidata Q956" in text
