@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 invalid input, 2 usage error or unreadable input.  Library e
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -105,8 +106,6 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
 def _shard(value: str | None) -> tuple[int, int] | None:
     if value is None:
         return None
-    import re
-
     m = re.fullmatch(r"(\d+)/(\d+)", value)
     if not m or not (1 <= int(m.group(1)) <= int(m.group(2))):
         raise click.BadParameter("expected I/N with 1 <= I <= N, e.g. 2/8", param_hint="--shard")

@@ -543,21 +543,14 @@ def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None
 _MADE: set[Path] = set()  # folders this process has created for static files
 
 
-def _dump_navigation(body: dict[str, Any]) -> str:
-    """Like :func:`_dump`, serialising the Resource object every Navigation embeds only once."""
-    resource = body["resource"]
-    cache_key = id(resource.get("citationTrees"))
-    text = _RESOURCE_JSON.get(cache_key)
-    if text is None or text[0] is not resource.get("citationTrees"):
-        text = _RESOURCE_JSON[cache_key] = (resource.get("citationTrees"),
-                                            json.dumps(resource, ensure_ascii=False, separators=(",", ":"),
-                                                       sort_keys=True))
-    marker = dict(body, resource=None)
-    out = _dump(marker)
-    return out.replace('"resource":null', '"resource":' + text[1], 1)
-
-
-_RESOURCE_JSON: dict[int, tuple[Any, str]] = {}
+def _dump_navigation(body: dict[str, Any], res: Resource, urls: Urls) -> str:
+    """Like :func:`_dump`, serialising the Resource object every Navigation embeds once per resource."""
+    key = ("resource-json", urls)
+    cached = res.objects.get(key)
+    if cached is None:
+        cached = res.objects[key] = {"json": json.dumps(body["resource"], ensure_ascii=False, separators=(",", ":"),
+                                                        sort_keys=True)}
+    return _dump(dict(body, resource=None)).replace('"resource":null', '"resource":' + cached["json"], 1)
 
 
 def _dump(body: dict[str, Any]) -> str:
@@ -593,8 +586,8 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
         for variant in variants:
             q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
             params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
-            _put(out, base, urls.static_path("navigation", params), _dump_navigation(navigation(dc, urls, q)),
-                 written)
+            _put(out, base, urls.static_path("navigation", params),
+                 _dump_navigation(navigation(dc, urls, q), res, urls), written)
     _put(out, base, urls.static_path("document", {"resource": ident}),
          document(dc, urls, {"resource": [ident]}, base_url).body, written)
     for p in res.units():

@@ -21,6 +21,10 @@ from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file, source_line
 
 T = TypeVar("T")
 REGISTER_FILE = "register.xml"
+# A document ID names its output folder and URL; schema/teikit.sch (document-id-form) states the
+# same rule for editors.
+DOCUMENT_ID = r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}"
+RESERVED_DOCUMENT_IDS = ("api", "assets")
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
 MENTION_KINDS = ("persName", "placeName", "orgName", "eventName")
 

@@ -23,12 +23,12 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import InvalidInput, ReferenceNotFound
-from .load import Corpus, Document
+from .load import DOCUMENT_ID, Corpus, Document
 from .xmlutil import NS, XML_ID
 
 MAX_REF_LENGTH = 300
 _ID = r"(?:s\d{1,6}(?:\.p\d{1,6})?|p\d{1,6})"
-_DOC = r"[A-Za-z][A-Za-z0-9._\-]{0,127}"
+_DOC = DOCUMENT_ID
 _REF = re.compile(rf"^(?:(?P<doc>{_DOC}):)?(?P<start>{_ID})(?:\s*[-–]\s*(?P<end>{_ID}))?$")
 _URN = re.compile(r"^urn:cts:(?P<ns>[A-Za-z0-9_\-]+):(?P<work>[A-Za-z0-9_.\-]+):(?P<ref>.+)$")
 _URL = re.compile(rf"^https?://[^\s#]*?/(?P<doc>{_DOC})/?#(?P<ref>.+)$")
@@ -328,14 +328,11 @@ def write_manifest(path: Path, manifest: dict[str, object]) -> None:
 
 def paragraphs_of(resolved: Resolved) -> list[Passage]:
     """The paragraphs a resolution covers (a section stands for its paragraphs)."""
-    out: list[Passage] = []
+    out: dict[str, Passage] = {}
     for p in resolved.passages or resolved.index.passages:
-        if p.kind == "paragraph":
-            out.append(p)
-        else:
-            out.extend(q for q in resolved.index.paragraphs() if q.section == p.id)
-    seen: set[str] = set()
-    return [p for p in out if not (p.id in seen or seen.add(p.id))]  # type: ignore[func-returns-value]
+        covered = [p] if p.kind == "paragraph" else [q for q in resolved.index.paragraphs() if q.section == p.id]
+        out.update((q.id, q) for q in covered)
+    return list(out.values())
 
 
 def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str) -> str:

@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -36,7 +37,7 @@ from lxml import etree
 
 from . import __version__, cite, transform
 from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
-from .load import Corpus, Document
+from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document
 from .resources import resource_dir, schema_path, xslt_path
 from .validate import ERROR, Problem, check_and_load, check_register, is_unparsed, stability_problems
 from .xmlutil import write_new
@@ -133,10 +134,8 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
 
 
 def _safe_id(doc: Document) -> None:
-    """Document IDs become folder names: allow only what the schema allows (no paths, no dots alone)."""
-    import re
-
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}", doc.id) or doc.id in ("api", "assets"):
+    """Document IDs become folder names: refuse anything but the documented ID form."""
+    if not re.fullmatch(DOCUMENT_ID, doc.id) or doc.id in RESERVED_DOCUMENT_IDS:
         raise InvalidInput(f"document ID {json.dumps(doc.id[:80])} cannot name an output folder",
                            path=str(doc.path), rule="document-id")
 
@@ -425,9 +424,8 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
 def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
     if corpus.register is None or corpus.register_path is None:
         return []
-    used = {i for r in records for i in r.used}
-    if any(is_unparsed(p) for r in records for p in r.problem_objects()):
-        used |= set(corpus.register.entries)  # an unreadable document's references are unknown
+    unknown = any(is_unparsed(p) for r in records for p in r.problem_objects())
+    used = None if unknown else {i for r in records for i in r.used}
     return check_register(corpus.register_path, corpus.register, used)
 
 

@@ -246,8 +246,14 @@ def is_unparsed(problem: Problem) -> bool:
     return problem.rule.startswith("xml-") or problem.rule in ("tei-root", "unreadable", "input", "outside-corpus")
 
 
-def check_register(path: Path, register: Register, used: set[str]) -> list[Problem]:
-    """Problems of the register itself, given the IDs the corpus's documents use."""
+def check_register(path: Path, register: Register, used: set[str] | None) -> list[Problem]:
+    """Problems of the register itself, given the IDs the corpus's documents use.
+
+    ``used=None`` means some document could not be read, so which entries are used is unknown and
+    no entry is reported as unused.
+    """
+    if used is None:
+        used = set(register.entries)
     try:
         checked = _parse(path)
     except TeikitError as exc:
@@ -290,13 +296,11 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
             used |= ids
             unreadable = unreadable or any(is_unparsed(p) for p in problems)
             yield from problems
-    if unreadable and register is not None:
-        used |= set(register.entries)  # a document could not be read: which entries it uses is unknown
     if register is not None and corpus.register_path is not None and (
             target is None or target.is_dir() or register_only):
         if register_only:
             used = _used_ids(p for p in corpus.root.glob("*.xml") if p.name != REGISTER_FILE)
-        yield from check_register(corpus.register_path, register, used)
+        yield from check_register(corpus.register_path, register, None if unreadable else used)
     if (target is None or target.is_dir()) and not unreadable:
         yield from stability_problems(corpus)
 
