@@ -16,36 +16,17 @@
               select="map:merge(//@xml:id ! map{string(.): 1}, map{'duplicates': 'combine'})"/>
    <xsl:template match="/" as="element()">
       <problems>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-1"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-2"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-3"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-4"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-5"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-6"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-7"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-8"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-9"/>
-         </xsl:for-each>
-         <xsl:for-each select="//(* | @*)">
-            <xsl:apply-templates select="." mode="pattern-10"/>
-         </xsl:for-each>
+         <xsl:variable name="tkv:nodes" select="//(* | @*)"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-1"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-2"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-3"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-4"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-5"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-6"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-7"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-8"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-9"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-10"/>
       </problems>
    </xsl:template>
    <xsl:mode name="pattern-1" on-no-match="deep-skip"/>

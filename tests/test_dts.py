@@ -351,6 +351,31 @@ def test_static_files_agree_with_live_answers(built: Path, client: httpx.Client)
     assert checked >= 37 * 5 + 6 + 38
 
 
+def test_static_navigation_text_is_the_general_answer_byte_for_byte(tmp_path: Path) -> None:
+    """The static writer joins pre-serialised JSON; it must equal navigation() + _dump_navigation."""
+    from teikit.load import Corpus
+
+    corpus = Corpus.discover(TEI_DIR)
+    dc = dts.DtsCorpus(corpus)
+    urls = dts.Urls(static=True)
+    res = dc.resource(DOC)
+    fast = dts._StaticNavigation(dc, res, urls)
+    compared = 0
+    for ref in [None, *res.units()]:
+        for down in ([None, "0"] if ref is not None else []) + ["1", "2", "-1"]:
+            query = {"resource": [DOC]} | ({"ref": [ref.id]} if ref else {}) | ({"down": [down]} if down else {})
+            general = dts._dump_navigation(dts.navigation(dc, urls, query), res, urls)
+            path = fast.path(ref, down)
+            assert json.loads(general)["@id"] == path
+            assert fast.text(ref, down, path) == general, (ref, down)
+            compared += 1
+    assert compared == 3 + 37 * 5
+    summary, files = dts.write_static_resource(dc, DOC, tmp_path)
+    assert summary["@id"] == DOC
+    assert len(files) == len(set(files)) == 2 + 3 + 37 * 5 + 1 + 37
+    assert all(Path(f).is_file() and Path(f).is_relative_to(tmp_path) for f in files)
+
+
 def test_cli_serve_listens_on_loopback_by_default() -> None:
     import subprocess
     import sys

@@ -12,6 +12,7 @@ XPath or file paths.  Errors are :class:`DtsError` with the HTTP status the spec
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -526,21 +527,25 @@ def _attr(value: str) -> str:
 STATIC_BASE = "/api/dts"
 
 
-def _put(out: Path, base: str, url: str, text: str, written: list[Path]) -> None:
-    path = out / url[len(base):].lstrip("/")
-    parent = path.parent
+def _put(out: Path | str, base: str, url: str, text: str, written: list[str]) -> None:
+    """Write the answer to ``url`` (a path under ``base``) as a file under ``out``.
+
+    Plain strings rather than Path objects: a build writes a few hundred of these per document.
+    """
+    path = os.path.join(out, url[len(base):].lstrip("/"))
+    parent = os.path.dirname(path)
     if parent not in _MADE:
-        parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(parent, exist_ok=True)
         _MADE.add(parent)
     try:
         write_new(path, text)
     except FileNotFoundError:  # the folder went away since it was made
-        parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(parent, exist_ok=True)
         write_new(path, text)
     written.append(path)
 
 
-_MADE: set[Path] = set()  # folders this process has created for static files
+_MADE: set[str] = set()  # folders this process has created for static files
 
 
 def _dump_navigation(body: dict[str, Any], res: Resource, urls: Urls) -> str:
@@ -548,18 +553,60 @@ def _dump_navigation(body: dict[str, Any], res: Resource, urls: Urls) -> str:
     key = ("resource-json", urls)
     cached = res.objects.get(key)
     if cached is None:
-        cached = res.objects[key] = {"json": json.dumps(body["resource"], ensure_ascii=False, separators=(",", ":"),
-                                                        sort_keys=True)}
+        cached = res.objects[key] = {"json": _compact(body["resource"])}
     return _dump(dict(body, resource=None)).replace('"resource":null', '"resource":' + cached["json"], 1)
 
 
-def _dump(body: dict[str, Any]) -> str:
+def _compact(value: Any) -> str:
     # Compact: the C encoder is several times faster than the indenting one, and machines read these.
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _dump(body: dict[str, Any]) -> str:
+    return _compact(body) + "\n"
+
+
+class _StaticNavigation:
+    """The static Navigation answers of one Resource, assembled from JSON serialised once.
+
+    A document's static API holds about five Navigation files per passage, each embedding the
+    Resource object and a run of CitableUnits; serialising those once and joining the text makes
+    the static API a small part of a build.  The text is exactly what :func:`navigation` and
+    :func:`_dump_navigation` produce (``tests/test_dts.py`` compares every file); answers that would
+    need paging take that general path.
+    """
+
+    def __init__(self, dc: DtsCorpus, res: Resource, urls: Urls) -> None:
+        self.dc, self.res, self.urls = dc, res, urls
+        self.resource = _compact(resource_object(res, urls, full=False))
+        self.units = {p.id: _compact(res.unit(p)) for p in res.units()}
+        self.prefix = f"{urls.base}/navigation/{quote(res.id, safe='')}"
+        self.head = '{"@context":' + _compact(CONTEXT) + ',"@id":'
+        self.version = ',"@type":"Navigation","dtsVersion":' + _compact(DTS_VERSION)
+
+        self.quoted = {p.id: quote(p.id, safe="") for p in res.units()}
+
+    def path(self, ref: Passage | None, down: str | None) -> str:
+        return self.prefix + (f";down={down}" if down is not None else "") + \
+            (f"/{self.quoted[ref.id]}" if ref is not None else "") + ".json"
+
+    def text(self, ref: Passage | None, down: str | None, path: str) -> str:
+        """The answer to the request whose static ``path`` (and ``@id``) is given."""
+        members = _members(self.res, ref, None, None, None if down is None else int(down))
+        if members is not None and len(members) > PAGE_SIZE:
+            q = {"resource": [self.res.id]} | ({"ref": [ref.id]} if ref else {}) | ({"down": [down]} if down else {})
+            return _dump_navigation(navigation(self.dc, self.urls, q), self.res, self.urls)
+        parts = [self.head, _compact(path), self.version]
+        if members is not None:
+            parts.append(',"member":[' + ",".join(self.units[p.id] for p in members) + "]")
+        if ref is not None:
+            parts.append(',"ref":' + self.units[ref.id])
+        parts.append(',"resource":' + self.resource + "}\n")
+        return "".join(parts)
 
 
 def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STATIC_BASE,
-                          base_url: str = "") -> tuple[dict[str, Any], list[Path]]:
+                          base_url: str = "") -> tuple[dict[str, Any], list[str]]:
     """The static files of one Resource; returns its full Resource object (for the root) and the files.
 
     Every request the static URI templates can express is answered by a file: the resource's
@@ -568,7 +615,7 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
     Ranges (start/end) are level 1 only: the live server answers them.
     """
     urls = Urls(base=base, static=True)
-    written: list[Path] = []
+    written: list[str] = []
     res = dc.resource(ident)
     summary = resource_object(res, urls)
     for nav in (None, "children"):  # nav=parents names the whole corpus: the site step writes it
@@ -576,31 +623,29 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
         body = collection_body(ident, nav or "children", None, dc.title, dc.total(), [], summary, urls, params)
         _put(out, base, urls.static_path("collection", params), _dump(body), written)
     depth = max((res.level(p) for p in res.units()), default=1)
-    downs = [str(d) for d in range(1, depth + 1)] + ["-1"]
+    downs: list[str | None] = [str(d) for d in range(1, depth + 1)] + ["-1"]
+    nav_files = _StaticNavigation(dc, res, urls)
     for down in downs:
-        q = {"resource": [ident], "down": [down]}
-        _put(out, base, urls.static_path("navigation", {"resource": ident, "down": down}),
-             _dump(navigation(dc, urls, q)), written)
+        path = nav_files.path(None, down)
+        _put(out, base, path, nav_files.text(None, down, path), written)
     for p in res.units():
-        variants: list[str | None] = [None, "0", *downs]
-        for variant in variants:
-            q = {"resource": [ident], "ref": [p.id]} | ({"down": [variant]} if variant is not None else {})
-            params = {"resource": ident, "ref": p.id} | ({"down": variant} if variant is not None else {})
-            _put(out, base, urls.static_path("navigation", params),
-                 _dump_navigation(navigation(dc, urls, q), res, urls), written)
-    _put(out, base, urls.static_path("document", {"resource": ident}),
-         document(dc, urls, {"resource": [ident]}, base_url).body, written)
+        for variant in [None, "0", *downs]:
+            path = nav_files.path(p, variant)
+            _put(out, base, path, nav_files.text(p, variant, path), written)
+    # Document answers in TEI, as document() gives them for these (already valid) parameters.
+    document_path = urls.static_path("document", {"resource": ident})
+    _put(out, base, document_path, tei_document(res, []), written)
     for p in res.units():
-        _put(out, base, urls.static_path("document", {"resource": ident, "ref": p.id}),
-             document(dc, urls, {"resource": [ident], "ref": [p.id]}, base_url).body, written)
+        _put(out, base, f"{document_path[:-len('.xml')]}/{nav_files.quoted[p.id]}.xml", tei_document(res, [p]),
+             written)
     return summary, written
 
 
 def write_static_root(title: str, members: list[dict[str, Any]], out: Path,
-                      base: str = STATIC_BASE) -> list[Path]:
+                      base: str = STATIC_BASE) -> list[str]:
     """The entry point and the root collection, from the Resource objects of every document."""
     urls = Urls(base=base, static=True)
-    written: list[Path] = []
+    written: list[str] = []
     members = sorted(members, key=lambda m: str(m["@id"]))
     _put(out, base, f"{base}/index.json", _dump(entry(urls)), written)
     for nav in (None, "children", "parents"):
@@ -611,10 +656,10 @@ def write_static_root(title: str, members: list[dict[str, Any]], out: Path,
     return written
 
 
-def write_static_parents(title: str, members: list[dict[str, Any]], out: Path, base: str = STATIC_BASE) -> list[Path]:
+def write_static_parents(title: str, members: list[dict[str, Any]], out: Path, base: str = STATIC_BASE) -> list[str]:
     """``collection/{id}/parents.json`` of every Resource (each names the root, with its size)."""
     urls = Urls(base=base, static=True)
-    written: list[Path] = []
+    written: list[str] = []
     for member in members:
         ident = str(member["@id"])
         params = {"id": ident, "nav": "parents"}
@@ -623,9 +668,9 @@ def write_static_parents(title: str, members: list[dict[str, Any]], out: Path, b
     return written
 
 
-def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: str = "") -> list[Path]:
+def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: str = "") -> list[str]:
     """The whole level-0 static API of a corpus under ``out`` (served as ``base``)."""
-    written: list[Path] = []
+    written: list[str] = []
     members = []
     for ident in dc.ids():
         summary, files = write_static_resource(dc, ident, out, base, base_url)

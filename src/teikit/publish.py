@@ -233,7 +233,8 @@ def _process(job: tuple[str, str, bool, bool, str, str]) -> DocRecord:
         dc = DtsCorpus(corpus, paths={doc.id: path}, total=_WORKER["total"], documents=[doc])
         summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
         record.resource = summary
-        written += [f.relative_to(staging).as_posix() for f in files]
+        prefix = len(str(staging)) + 1
+        written += [f[prefix:].replace(os.sep, "/") for f in files]
     record.owned = _owned(written, doc.id)
     record.files = len(written)
     return record

@@ -82,7 +82,7 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
     return root.getroottree()
 
 
-def write_new(path: Path, text: str) -> None:
+def write_new(path: Path | str, text: str) -> None:
     """Write ``text`` (UTF-8) as a new file, replacing any existing file rather than writing into it.
 
     An existing file may be a hard link into a previous build, which must stay untouched, so it is
