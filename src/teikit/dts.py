@@ -623,13 +623,13 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STAT
         body = collection_body(ident, nav or "children", None, dc.title, dc.total(), [], summary, urls, params)
         _put(out, base, urls.static_path("collection", params), _dump(body), written)
     depth = max((res.level(p) for p in res.units()), default=1)
-    downs: list[str | None] = [str(d) for d in range(1, depth + 1)] + ["-1"]
+    downs = [str(d) for d in range(1, depth + 1)] + ["-1"]
     nav_files = _StaticNavigation(dc, res, urls)
     for down in downs:
         path = nav_files.path(None, down)
         _put(out, base, path, nav_files.text(None, down, path), written)
     for p in res.units():
-        for variant in [None, "0", *downs]:
+        for variant in (None, "0", *downs):
             path = nav_files.path(p, variant)
             _put(out, base, path, nav_files.text(p, variant, path), written)
     # Document answers in TEI, as document() gives them for these (already valid) parameters.
