@@ -9,7 +9,6 @@
    <xsl:output method="xml" indent="no"/>
    <xsl:mode on-no-match="shallow-skip"/>
    <xsl:param name="register" select="/"/>
-   <xsl:param name="used" select="''"/>
    <xsl:param name="entry-kinds"
               select="map:merge($register//tei:standOff//*[@xml:id] ! map{string(@xml:id): local-name(.)}, map{'duplicates': 'use-first'})"/>
    <xsl:param name="id-counts"
@@ -174,11 +173,6 @@
    <xsl:template match="tei:standOff//tei:person | tei:standOff//tei:place | tei:standOff//tei:org | tei:standOff//tei:event"
                  mode="pattern-7"
                  priority="1000">
-      <xsl:if test="not(@xml:id = tokenize($used))">
-         <problem rule="register-entry-unused" severity="error">
-            <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Register entry “<xsl:value-of select="@xml:id"/>” is not referenced by any document; remove it or tag its mentions.</problem>
-      </xsl:if>
       <xsl:if test="not(count(*[@type = 'preferred']) = 1)">
          <problem rule="register-preferred-name" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>

@@ -213,3 +213,63 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch, capsys
     for i in range(1, 11):
         update(i, 10)
     assert "building" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ forked workers, split halves
+
+FORKED_BUILDS = """
+import json, sys
+from pathlib import Path
+import teikit.publish as P
+
+parts = []
+with_part = P._with_part
+def record(job, part):
+    parts.append(part)
+    return with_part(job, part)
+P._with_part = record
+before = P._pool_context().get_start_method()
+tei, first, second = map(Path, sys.argv[1:4])
+P.build(tei, first, P.BuildOptions(jobs=2))   # a fresh process: forked workers
+after = P._pool_context().get_start_method()  # Saxon has not started here, the workers did
+P.build(tei, second, P.BuildOptions(jobs=1))  # everything in this process
+print(json.dumps({"before": before, "after": after, "parts": parts,
+                  "final": P._pool_context().get_start_method()}))
+"""
+
+
+def _fresh_python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_a_fresh_process_forks_and_builds_the_edition_in_two_halves(tmp_path: Path) -> None:
+    run = _fresh_python(FORKED_BUILDS, str(TEI_DIR), str(tmp_path / "forked"), str(tmp_path / "serial"))
+    assert run.returncode == 0, run.stderr
+    seen = json.loads(run.stdout)
+    assert seen["before"] == "fork" and seen["after"] == "fork"
+    assert seen["parts"] == ["check+api", "reading"]  # one document, two workers: its two halves at once
+    assert seen["final"] == "spawn"  # once Saxon runs in this process, forking is no longer safe
+    forked, serial = files(tmp_path / "forked"), files(tmp_path / "serial")
+    assert len(forked) > 200 and forked == serial
+    state = [json.loads((tmp_path / name / STATE_FILE).read_text()) for name in ("forked", "serial")]
+    assert state[0] == state[1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_split_build_of_an_invalid_document_reports_validation_not_rendering(tmp_path: Path) -> None:
+    """The reading half cannot even name the output folder of a document whose ID is "api"; the
+    user must be told what the validation half found, and nothing may be written."""
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    shutil.copy(TEI_DIR / "register.xml", tei)
+    source = next(p for p in TEI_DIR.glob("*.xml") if p.name != "register.xml")
+    text = source.read_text(encoding="utf-8")
+    (tei / source.name).write_text(text.replace(f'xml:id="{source.stem}"', 'xml:id="api"', 1), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "teikit.cli", "build", str(tei), "--out", str(tmp_path / "site"),
+                          "--jobs", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 1
+    assert "[document-id-form]" in run.stderr and "Traceback" not in run.stderr
+    assert "cannot name an output folder" not in run.stderr
+    assert not (tmp_path / "site").exists()

@@ -5,15 +5,10 @@ The library API is importable without click; ``teikit.cli`` is a thin command-li
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .errors import InvalidInput, TeikitError, Unreadable, UsageProblem, ValidationFailed
 from .load import Corpus, Document, Register, corpus_info
 
-try:
-    __version__ = version("teikit")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+__version__ = "0.1.0"  # the package's version (pyproject.toml reads it from here)
 
 __all__ = [
     "Corpus",

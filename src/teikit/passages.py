@@ -244,32 +244,39 @@ def load_manifest(path: Path) -> dict[str, object]:
 def check_stability(corpus: Corpus, manifest: dict[str, object]) -> list[StabilityProblem]:
     """Every way the current edition breaks a published citation."""
     problems: list[StabilityProblem] = []
+    for doc in corpus.iter_documents():
+        problems += document_stability(doc, manifest)
+    return problems
+
+
+def document_stability(doc: Document, manifest: dict[str, object]) -> list[StabilityProblem]:
+    """How one document breaks the citations the manifest records (a build checks each in its worker)."""
     docs = manifest["documents"]
     assert isinstance(docs, dict)
-    for doc in corpus.iter_documents():
-        index = PassageIndex(doc)
-        entry = docs.get(doc.id, {"passages": {}, "retired": []})
-        published: dict[str, dict[str, object]] = entry.get("passages", {})
-        retired: list[str] = entry.get("retired", [])
-        for pid, record in published.items():
-            passage = index.by_id.get(pid)
-            if passage is None:
-                problems.append(StabilityProblem(doc.id, pid, "passage-removed",
-                                                 f"published passage {pid} has disappeared"))
-                continue
-            if record.get("sha256") != fingerprint(index, passage):
-                problems.append(StabilityProblem(
-                    doc.id, pid, "passage-text-changed",
-                    f"the text of {pid} changed without a recorded revision: record it in revisionDesc, raise the "
-                    "edition version, then run `teikit passages update`"))
-        for pid in retired:
-            if pid in index.by_id:
-                problems.append(StabilityProblem(doc.id, pid, "passage-id-reused",
-                                                 f"{pid} was retired and must never be used again"))
-        for p in index.passages:
-            if p.id not in published and p.id not in retired:
-                problems.append(StabilityProblem(doc.id, p.id, "passage-unpublished",
-                                                 f"{p.id} is not in the manifest: run `teikit passages update`"))
+    problems: list[StabilityProblem] = []
+    index = PassageIndex(doc)
+    entry = docs.get(doc.id, {"passages": {}, "retired": []})
+    published: dict[str, dict[str, object]] = entry.get("passages", {})
+    retired: list[str] = entry.get("retired", [])
+    for pid, record in published.items():
+        passage = index.by_id.get(pid)
+        if passage is None:
+            problems.append(StabilityProblem(doc.id, pid, "passage-removed",
+                                             f"published passage {pid} has disappeared"))
+            continue
+        if record.get("sha256") != fingerprint(index, passage):
+            problems.append(StabilityProblem(
+                doc.id, pid, "passage-text-changed",
+                f"the text of {pid} changed without a recorded revision: record it in revisionDesc, raise the "
+                "edition version, then run `teikit passages update`"))
+    for pid in retired:
+        if pid in index.by_id:
+            problems.append(StabilityProblem(doc.id, pid, "passage-id-reused",
+                                             f"{pid} was retired and must never be used again"))
+    for p in index.passages:
+        if p.id not in published and p.id not in retired:
+            problems.append(StabilityProblem(doc.id, p.id, "passage-unpublished",
+                                             f"{p.id} is not in the manifest: run `teikit passages update`"))
     return problems
 
 

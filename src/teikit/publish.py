@@ -24,11 +24,14 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from multiprocessing import get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -36,10 +39,21 @@ from urllib.parse import quote
 from lxml import etree
 
 from . import __version__, cite, transform
-from .errors import InvalidInput, OutputError, UsageProblem, ValidationFailed
+from .errors import InvalidInput, OutputError, TeikitError, UsageProblem, ValidationFailed
 from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document
+from .passages import MANIFEST_FILE
 from .resources import resource_dir, schema_path, xslt_path
-from .validate import ERROR, Problem, check_and_load, check_register, is_unparsed, stability_problems
+from .validate import (
+    ERROR,
+    Problem,
+    check_and_load,
+    check_register,
+    document_stability_problems,
+    is_unparsed,
+    load_corpus_manifest,
+    register_problems,
+    unused_entries,
+)
 from .xmlutil import write_new
 
 ASSETS = ("teikit.css", "teikit.js")
@@ -185,8 +199,12 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(root: str, register: str | None, options: BuildOptions, total: int) -> None:
     _WORKER.clear()
-    _WORKER.update(corpus=Corpus(Path(root), [], Path(register) if register else None), options=options,
-                   total=total)
+    corpus = Corpus(Path(root), [], Path(register) if register else None)
+    try:
+        manifest = load_corpus_manifest(corpus)
+    except TeikitError:  # the build reports it once, from the main process
+        manifest = None
+    _WORKER.update(corpus=corpus, options=options, total=total, manifest=manifest)
 
 
 def _owned(files: list[str], ident: str) -> list[str]:
@@ -202,42 +220,90 @@ def _owned(files: list[str], ident: str) -> list[str]:
     return sorted(roots)
 
 
-def _process(job: tuple[str, str, bool, bool, str, str]) -> DocRecord:
-    """Validate and/or render one document into the staging folder (runs in a worker process)."""
-    path_s, staging_s, need_validate, need_render, vkey, rkey = job
+# What a job does with its document: everything, or one of two halves that two workers can build
+# at once (used when there are fewer documents than workers, as in a build of the one edition).
+WHOLE, CHECK_AND_API, READING = "whole", "check+api", "reading"
+REGISTER = "register"  # the register's own checks, on whichever worker is free
+Job = tuple[str, str, bool, bool, str, str, str]  # path, staging, validate?, render?, keys, part
+
+
+def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
+    """Validate and/or render one document (or one half of it) into the staging folder (in a worker).
+
+    The reading half of a document that the other half is still validating keeps its own failure
+    (second in the pair) rather than raising it: if the document is invalid, the validation
+    problems are what the user must see.
+    """
+    path_s, staging_s, need_validate, need_render, vkey, rkey, part = job
     corpus: Corpus = _WORKER["corpus"]
     options: BuildOptions = _WORKER["options"]
-    path = Path(path_s)
+    path, staging = Path(path_s), Path(staging_s)
     record = DocRecord(path=path_s, validate_key=vkey, render_key=rkey)
-    register = corpus.register
+    if part == REGISTER:
+        assert corpus.register is not None
+        record.problems = [asdict(p) for p in register_problems(path, corpus.register)]
+        return record, None
     doc: Document | None = None
-    if need_validate:
-        problems, used, doc = check_and_load(path, register)
+    if need_validate and part != READING:
+        problems, used, doc = check_and_load(path, corpus.register)
+        if doc is not None and _WORKER["manifest"] is not None and not any(p.severity == ERROR for p in problems):
+            problems += document_stability_problems(doc, corpus.root / MANIFEST_FILE, _WORKER["manifest"])
         record.problems = [asdict(p) for p in problems]
         record.used = sorted(used)
         if any(p.severity == ERROR for p in problems):
-            return record
+            return record, None
     if not need_render:
-        return record
-    doc = doc or corpus.load_document(path)
-    record.id = doc.id
-    staging = Path(staging_s)
+        return record, None
     written: list[str] = []
+    try:
+        doc = doc or corpus.load_document(path)
+        if part != CHECK_AND_API:
+            written += _render_reading(doc, corpus, options, staging)
+    except TeikitError as exc:
+        if part == READING and need_validate:
+            return record, exc
+        raise
+    record.id = doc.id
+    if part != READING:
+        record.catalogue = catalogue_record(doc)
+        written += _render_api(doc, corpus, options, record, staging)
+    record.owned = _owned(written, doc.id)
+    record.files = len(written)
+    return record, None
+
+
+def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path) -> list[str]:
+    written = []
     for rel, text in render_document(doc, corpus, options).items():
         _write(staging / rel, text)
         written.append(rel)
-    record.catalogue = catalogue_record(doc)
-    if options.dts:
-        from .dts import DtsCorpus, write_static_resource
+    return written
 
-        dc = DtsCorpus(corpus, paths={doc.id: path}, total=_WORKER["total"], documents=[doc])
-        summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
-        record.resource = summary
-        prefix = len(str(staging)) + 1
-        written += [f[prefix:].replace(os.sep, "/") for f in files]
-    record.owned = _owned(written, doc.id)
-    record.files = len(written)
-    return record
+
+def _render_api(doc: Document, corpus: Corpus, options: BuildOptions, record: DocRecord, staging: Path) -> list[str]:
+    """The document's static DTS files; its full Resource object goes into the record for the root."""
+    if not options.dts:
+        return []
+    from .dts import DtsCorpus, write_static_resource
+
+    _safe_id(doc)
+    dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=_WORKER["total"], documents=[doc])
+    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
+    record.resource = summary
+    prefix = len(str(staging)) + 1
+    return [f[prefix:].replace(os.sep, "/") for f in files]
+
+
+def _combine(first: DocRecord, second: DocRecord, failure: TeikitError | None) -> DocRecord:
+    """One document's record from its two halves (validation and API; reading outputs)."""
+    if any(p["severity"] == ERROR for p in first.problems):
+        return first
+    if failure is not None:
+        raise failure
+    first.owned = sorted(set(first.owned) | set(second.owned))
+    first.files += second.files
+    first.id = first.id or second.id
+    return first
 
 
 # ----------------------------------------------------------------------------------- state
@@ -296,26 +362,72 @@ def _link_tree(src_root: Path, rel: str, dst_root: Path) -> int:
     return count
 
 
-def _run(jobs: list[tuple[str, str, bool, bool, str, str]], corpus: Corpus, options: BuildOptions, total: int,
-         progress: Progress | None) -> list[DocRecord]:
+def _with_part(job: Job, part: str) -> Job:
+    path, staging, need_validate, need_render, vkey, rkey, _ = job
+    return path, staging, need_validate, need_render, vkey, rkey, part
+
+
+def _pool_context() -> BaseContext:
+    """How workers start: forked where that is safe, else spawned.
+
+    A forked worker starts in milliseconds with everything imported; a spawned one pays for a new
+    interpreter and every import (about as long as building the edition).  Forking is safe only
+    while this process is single-threaded and has not started Saxon (whose runtime has threads of
+    its own), which is the case for every ``teikit build`` on the command line.  A process that has
+    already transformed something (a test session, a server) spawns its workers.
+    """
+    if (sys.platform.startswith("linux") and threading.active_count() == 1
+            and not transform.started()):
+        return get_context("fork")
+    return get_context("spawn")
+
+
+def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, progress: Progress | None,
+         check_register_file: bool = False) -> tuple[list[DocRecord], list[Problem]]:
+    """Run the jobs on the workers; the documents' records, and the register's own problems if asked."""
     init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
     workers = options.jobs or os.cpu_count() or 1
-    results: list[DocRecord] = []
-    if workers == 1 or len(jobs) <= 1:
+    context = _pool_context()
+    # Fewer documents than workers (the edition alone): build each document's two halves at once.
+    split = workers >= 2 and len(jobs) < workers and context.get_start_method() == "fork"
+    tasks: list[Job] = []
+    for job in jobs:
+        if split and job[3]:
+            tasks += [_with_part(job, CHECK_AND_API), _with_part(job, READING)]
+        else:
+            tasks.append(job)
+    if check_register_file and corpus.register_path is not None:
+        tasks.append((str(corpus.register_path), "", True, False, "", "", REGISTER))
+    counted = sum(1 for t in tasks if t[6] != REGISTER)
+    outcomes: list[tuple[DocRecord, TeikitError | None]] = []
+
+    def collect(outcome: tuple[DocRecord, TeikitError | None]) -> None:
+        outcomes.append(outcome)
+        if progress and len(outcomes) <= counted:
+            progress(len(outcomes), counted)
+
+    if workers == 1 or len(tasks) <= 1:
         _init_worker(*init)
-        for i, job in enumerate(jobs):
-            results.append(_process(job))
-            if progress:
-                progress(i + 1, len(jobs))
-        return results
-    chunk = max(1, min(16, len(jobs) // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=get_context("spawn"),
-                             initializer=_init_worker, initargs=init) as pool:
-        for i, record in enumerate(pool.map(_process, jobs, chunksize=chunk)):
-            results.append(record)
-            if progress:
-                progress(i + 1, len(jobs))
-    return results
+        for task in tasks:
+            collect(_process(task))
+    else:
+        chunk = max(1, min(16, len(tasks) // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
+                                 initializer=_init_worker, initargs=init) as pool:
+            for outcome in pool.map(_process, tasks, chunksize=chunk):
+                collect(outcome)
+    records: list[DocRecord] = []
+    register: list[Problem] = []
+    pending = iter(zip(tasks, outcomes, strict=True))
+    for task, (record, _) in pending:
+        if task[6] == REGISTER:
+            register = record.problem_objects()
+            continue
+        if task[6] == CHECK_AND_API:
+            _, (second, failure) = next(pending)
+            record = _combine(record, second, failure)
+        records.append(record)
+    return records, register
 
 
 # ----------------------------------------------------------------------------------- build
@@ -381,8 +493,10 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
                 plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord],
                 options: BuildOptions, validate_deps: str, progress: Progress | None) -> BuildResult:
     result = BuildResult(out)
-    jobs = [(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
-    fresh = {rec.path: rec for rec in _run(jobs, corpus, options, len(corpus.document_paths), progress)}
+    jobs = [(str(p), str(staging), v, r, vk, rk, WHOLE) for p, v, r, vk, rk in plan if v or r]
+    fresh_records, register_found = _run(jobs, corpus, options, len(corpus.document_paths), progress,
+                                         check_register_file=options.shard is None)
+    fresh = {rec.path: rec for rec in fresh_records}
     records: list[DocRecord] = []
     for path, need_validate, need_render, _, _ in plan:
         key = str(path)
@@ -403,9 +517,8 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
         records.append(rec)
     problems = [p for r in records for p in r.problem_objects()]
     if options.shard is None:
-        problems += _register_problems(corpus, records)
-        if not any(p.severity == ERROR for p in problems):
-            problems += stability_problems(corpus)
+        # The register's own checks ran on a worker; whether each entry is used needs every record.
+        problems += register_found + _unused_problems(corpus, records) + _manifest_problems(corpus)
     errors = sorted(p for p in problems if p.severity == ERROR)
     if errors:
         raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
@@ -422,12 +535,32 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
     return result
 
 
+def _used(records: list[DocRecord]) -> set[str] | None:
+    """The register IDs the documents use; None if a document could not be read (then unknown)."""
+    if any(is_unparsed(p) for r in records for p in r.problem_objects()):
+        return None
+    return {i for r in records for i in r.used}
+
+
 def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
     if corpus.register is None or corpus.register_path is None:
         return []
-    unknown = any(is_unparsed(p) for r in records for p in r.problem_objects())
-    used = None if unknown else {i for r in records for i in r.used}
-    return check_register(corpus.register_path, corpus.register, used)
+    return check_register(corpus.register_path, corpus.register, _used(records))
+
+
+def _unused_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
+    if corpus.register is None or corpus.register_path is None:
+        return []
+    return unused_entries(corpus.register_path, corpus.register, _used(records))
+
+
+def _manifest_problems(corpus: Corpus) -> list[Problem]:
+    """A passage manifest that cannot be read (the workers check each document against a readable one)."""
+    try:
+        load_corpus_manifest(corpus)
+    except TeikitError as exc:
+        return [Problem.from_error(exc, str(corpus.root / MANIFEST_FILE))]
+    return []
 
 
 def _check_unique_ids(records: list[DocRecord]) -> None:

@@ -27,6 +27,11 @@ def processor() -> PySaxonProcessor:
     return PySaxonProcessor(license=False)
 
 
+def started() -> bool:
+    """Whether this process has started Saxon, whose runtime runs threads of its own (see publish)."""
+    return processor.cache_info().currsize > 0
+
+
 @cache
 def compiled(relative: str) -> PyXsltExecutable:
     """Compile ``xslt/<relative>`` once per process."""

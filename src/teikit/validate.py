@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,9 @@ from lxml import etree
 from . import transform
 from .errors import InvalidInput, TeikitError, Unreadable, ValidationFailed
 from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Document, Register, require_tei
+from .passages import MANIFEST_FILE
 from .resources import schema_path
-from .xmlutil import NS, TEI_NS, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
+from .xmlutil import NS, TEI_NS, XML_ID, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
 
 ERROR = "error"
 WARNING = "warning"
@@ -85,7 +86,13 @@ class _Checked:
     def __init__(self, path: Path, data: bytes, tree: etree._ElementTree) -> None:
         self.name = str(path)
         self.tree = tree
-        self.map = SourceMap(data, tree)
+        self.data = data
+        self.doc = Document(path, tree)  # its Saxon tree serves the Schematron and then the build
+
+    @cached_property
+    def map(self) -> SourceMap:
+        """Built only when a problem needs a location: a valid document never pays for it."""
+        return SourceMap(self.data, self.tree)
 
     def element(self, steps: str) -> etree._Element | None:
         found = self.tree.xpath(steps, namespaces=NS) if steps else []
@@ -118,10 +125,9 @@ def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
                       _rng_message(entry.message), readable_xpath(el) if el is not None else "")
 
 
-def _schematron_problems(checked: _Checked, register: Register | None, used: set[str]) -> Iterator[Problem]:
-    source = transform.to_xdm(checked.tree)
-    params: dict[str, object] = {"used": " ".join(sorted(used))}
-    params["register"] = register.xdm() if register is not None else source
+def _schematron_problems(checked: _Checked, register: Register | None) -> Iterator[Problem]:
+    source = checked.doc.xdm()
+    params: dict[str, object] = {"register": register.xdm() if register is not None else source}
     try:
         report = transform.run(schematron_validator(), source, params)
     except TeikitError as exc:
@@ -235,10 +241,10 @@ def check_and_load(path: Path, register: Register | None, *,
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))], set(), None
     problems = list(_grammar_problems(checked))
-    problems += _schematron_problems(checked, register, set())
+    problems += _schematron_problems(checked, register)
     if lint and register is not None:
         problems += _lint_untagged(checked, register)
-    return sorted(problems), used_ids(checked.tree), Document(path, checked.tree)
+    return sorted(problems), used_ids(checked.tree), checked.doc
 
 
 def is_unparsed(problem: Problem) -> bool:
@@ -252,13 +258,44 @@ def check_register(path: Path, register: Register, used: set[str] | None) -> lis
     ``used=None`` means some document could not be read, so which entries are used is unknown and
     no entry is reported as unused.
     """
-    if used is None:
-        used = set(register.entries)
+    return sorted(register_problems(path, register) + unused_entries(path, register, used))
+
+
+def register_problems(path: Path, register: Register) -> list[Problem]:
+    """The register's grammar and Schematron problems: everything that does not depend on the corpus."""
     try:
         checked = _parse(path)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))]
-    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register, used)])
+    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register)])
+
+
+def unused_entries(path: Path, register: Register, used: set[str] | None) -> list[Problem]:
+    """Rule ``register-entry-unused``: every entry must be referenced by some document.
+
+    It needs the whole corpus, so the build checks it after its workers have read every document
+    (each reports the IDs it uses); the file is read again for locations only if an entry is unused.
+    """
+    unused = set() if used is None else {i for i in register.entries if i not in used}
+    if not unused:
+        return []
+    try:
+        checked = _parse(path)
+    except TeikitError as exc:
+        return [Problem.from_error(exc, str(path))]
+    problems = []
+    for el in checked.tree.iter():
+        ident = el.get(XML_ID) if isinstance(el.tag, str) else None
+        if ident in unused and local_name(el) in REGISTER_KINDS and _in_stand_off(el):
+            line, col = checked.map.position(el)
+            problems.append(Problem(checked.name, line, col, ERROR, "register-entry-unused",
+                                    f"Register entry “{ident}” is not referenced by any document; remove it or "
+                                    "tag its mentions.", readable_xpath(el)))
+    return problems
+
+
+def _in_stand_off(el: etree._Element) -> bool:
+    return any(local_name(a) == "standOff" for a in el.iterancestors())
 
 
 def iter_errors(targets: Iterable[Path] | Path | None = None, *, lint: bool = True) -> Iterator[Problem]:
@@ -307,15 +344,34 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
 
 def stability_problems(corpus: Corpus) -> list[Problem]:
     """Published passage IDs that disappeared, were reused or changed without a recorded revision."""
-    from .passages import MANIFEST_FILE, check_stability, load_manifest
+    from .passages import check_stability
 
-    path = corpus.root / MANIFEST_FILE
-    if not path.is_file():
-        return []
+    path, manifest = corpus.root / MANIFEST_FILE, None
     try:
-        found = check_stability(corpus, load_manifest(path))
+        manifest = load_corpus_manifest(corpus)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))]
+    if manifest is None:
+        return []
+    return _stability(path, check_stability(corpus, manifest))
+
+
+def load_corpus_manifest(corpus: Corpus) -> dict[str, object] | None:
+    """The corpus's passage manifest (``passages.json``), or None where it has none."""
+    from .passages import load_manifest
+
+    path = corpus.root / MANIFEST_FILE
+    return load_manifest(path) if path.is_file() else None
+
+
+def document_stability_problems(doc: Document, manifest_path: Path, manifest: dict[str, object]) -> list[Problem]:
+    """:func:`stability_problems` for one document (a build checks each document in its worker)."""
+    from .passages import document_stability
+
+    return _stability(manifest_path, document_stability(doc, manifest))
+
+
+def _stability(path: Path, found: list[Any]) -> list[Problem]:
     return [Problem(str(path), 0, 0, ERROR, p.rule, f"{p.doc_id}:{p.passage}: {p.message}") for p in found]
 
 
