@@ -1,22 +1,31 @@
 """Build benchmarks: cold start, per-document cost, parallelism, no-op rebuilds, peak memory.
 
-For each corpus size N (synthetic corpora from make_corpus.py) it measures, each in a fresh
-process so that nothing is cached between runs:
+Every build runs in a fresh process, as ``python -m teikit.cli build``, the way a user runs it:
+teikit's modules are byte-compiled first (as ``pip install`` does) and the children run without
+``PYTHONDONTWRITEBYTECODE``, so no run pays for compiling Python source.
 
-- the bare cost of starting Python and importing lxml and saxonche, against a cold ``teikit build``
-  of the edition;
-- the full build at --jobs 1 and --jobs 2, and the per-document marginal time
-  ((T(N) - T(edition)) / (N - 1) at --jobs 1) against parsing and serialising a document with lxml;
-- a no-op rebuild (nothing changed) against the full build;
-- peak memory (max RSS) of the --jobs 1 build, where one process does everything;
-- where the time of one document goes, stage by stage (in process, warm).
+- **Cold start.** The bare cost of starting Python and importing lxml and saxonche, against a cold
+  ``teikit build`` of the edition into an empty folder; the two are run alternately, and the
+  ratio is that of the medians (the machine is shared and noisy: alternating keeps drift out of
+  the ratio).
+- **Marginal cost per document.** For each size N and for ``--jobs 1`` and ``--jobs 2`` (the
+  default on a 2-core machine): (T(N) - T(1)) / (N - 1), where T(1) builds a one-document corpus
+  made the same way, against parsing and serialising one document with lxml.
+- **Parallelism.** T(N) at ``--jobs 1`` against ``--jobs 2``.
+- **No-op rebuild.** A second ``--jobs 2`` build into the same folder, nothing changed.
+- **Peak memory.** Max RSS of the ``--jobs 1`` build, where one process does all the work.
+- **Stages.** Where one document's time goes, stage by stage, warm, in this process.
 
-Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 3] [--work DIR]
+Output goes under ``--work`` (default ``benchmarks/.work``, beside the project, as a user's build
+output would be; on this machine a new file costs about four times as much under /tmp).
+
+Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 5] [--work DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -24,15 +33,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def timed(cmd: list[str]) -> float:
     """Wall time of a child process."""
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, env=ENV)
     return time.perf_counter() - start
 
 
@@ -41,7 +53,8 @@ def rss_of(cmd: list[str]) -> tuple[float, int]:
     code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
             "subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL);"
             "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, *cmd], cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", code, *cmd], cwd=ROOT, check=True, capture_output=True, text=True,
+                         env=ENV)
     t, rss = out.stdout.split()
     return float(t), int(rss)
 
@@ -50,100 +63,135 @@ def teikit(*args: str) -> list[str]:
     return [sys.executable, "-m", "teikit.cli", *args]
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+def make_corpus(n: int, dest: Path) -> Path:
+    if not (dest / "tei").is_dir():
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(dest)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return dest / "tei"
 
 
 def parse_serialise(tei: Path) -> float:
+    """Seconds per document to parse and serialise it with lxml (the best of five passes)."""
     from lxml import etree
 
-    files = [p for p in tei.glob("*.xml") if p.name != "register.xml"]
-    start = time.perf_counter()
-    for p in files:
-        etree.tostring(etree.fromstring(p.read_bytes()))
-    return (time.perf_counter() - start) / len(files)
-
-
-def stages(tei: Path) -> dict[str, float]:
-    """Milliseconds per document for each stage, warm, in this process."""
-    from teikit import cite, transform, validate
-    from teikit.dts import DtsCorpus, write_static_resource
-    from teikit.load import Corpus
-    from teikit.publish import citation_boxes
-
-    corpus = Corpus.discover(tei)
-    docs = [corpus.load_document(p) for p in corpus.document_paths[:10]]
-    reg = corpus.register.xdm() if corpus.register else None
-    out = Path(tempfile.mkdtemp())
-    steps = {
-        "grammar (lxml RELAX NG)": lambda d: validate.relaxng().validate(d.tree),
-        "Schematron (Saxon)": lambda d: transform.run(validate.schematron_validator(), transform.to_xdm(d.tree),
-                                                      {"register": reg, "used": ""}),
-        "lint": lambda d: validate.check_document(d.path, corpus.register),
-        "CSL items (Saxon)": lambda d: cite.csl_items(d, corpus, "https://x/"),
-        "citations (citeproc-py)": lambda d: citation_boxes(d, cite.csl_items(d, corpus, "https://x/")),
-        "HTML (Saxon)": lambda d: transform.run(transform.compiled("html.xsl"), transform.to_xdm(d.tree),
-                                                {"register": reg}),
-        "plain text (Saxon)": lambda d: transform.run(transform.compiled("text.xsl"), transform.to_xdm(d.tree),
-                                                      {"register": reg}),
-        "static DTS (~230 files)": lambda d: write_static_resource(DtsCorpus(corpus, paths={d.id: d.path}, total=1),
-                                                                   d.id, out),
-    }
-    result = {}
-    for name, fn in steps.items():
-        fn(docs[0])
+    files = [p for p in tei.glob("*.xml") if p.name != "register.xml"][:100]
+    best = float("inf")
+    for _ in range(5):
         start = time.perf_counter()
-        for d in docs:
-            fn(d)
-        result[name] = (time.perf_counter() - start) / len(docs) * 1000
-    result["lint"] -= result["grammar (lxml RELAX NG)"] + result["Schematron (Saxon)"]  # check_document runs all three
+        for p in files:
+            etree.tostring(etree.fromstring(p.read_bytes()))
+        best = min(best, (time.perf_counter() - start) / len(files))
+    return best
+
+
+def build_time(tei: Path, out: Path, jobs: int) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
+    result = rss_of(teikit("build", str(tei), "--out", str(out), "--jobs", str(jobs), "-q"))
     return result
 
 
+def stages(tei: Path, count: int = 30) -> dict[str, float]:
+    """Milliseconds per document for each stage of a build, warm, in this process."""
+    from teikit import cite, transform, validate
+    from teikit.dts import DtsCorpus, write_static_resource
+    from teikit.load import Corpus
+    from teikit.publish import catalogue_record, citation_boxes
+
+    corpus = Corpus.discover(tei)
+    register = corpus.register
+    assert register is not None
+    out = Path(tempfile.mkdtemp(dir=tei.parent))
+    totals: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+        start = time.perf_counter()
+        value = fn(*args)
+        totals[name] = totals.get(name, 0.0) + time.perf_counter() - start
+        return value
+
+    def html(doc: Any, boxes: Any) -> str:
+        return transform.run(transform.compiled("html.xsl"), doc.xdm(),
+                             {"register": register.xdm(), "base-url": "https://x/", "citations": boxes})
+
+    def text(doc: Any) -> str:
+        return transform.run(transform.compiled("text.xsl"), doc.xdm(),
+                             {"register": register.xdm(), "base-url": "https://x/", "ids": False, "width": 0})
+
+    def exports(items: list[dict[str, Any]]) -> tuple[str, str, str]:
+        return cite.csl_json(items), cite.to_bibtex(items), cite.to_ris(items)
+
+    def static_api(doc: Any) -> Any:
+        dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=1, documents=[doc])
+        return write_static_resource(dc, doc.id, out / "api" / "dts")
+
+    paths = corpus.document_paths[: count + 3]
+    for i, path in enumerate(paths):
+        if i == 3:  # the first documents warm everything up
+            totals.clear()
+        checked = step("read, parse (lxml)", validate._parse, path)
+        step("grammar (lxml RELAX NG)", lambda c: list(validate._grammar_problems(c)), checked)
+        doc = checked.doc
+        step("to Saxon (once per document)", doc.xdm)
+        step("Schematron (Saxon)", lambda c: list(validate._schematron_problems(c, register)), checked)
+        step("untagged-mention lint", lambda c: list(validate._lint_untagged(c, register)), checked)
+        items = step("CSL items (Saxon)", cite.csl_items, doc, corpus, "https://x/")
+        boxes = step("citations (citeproc-py)", lambda d, it: transform.to_xdm(citation_boxes(d, it)), doc, items)
+        step("HTML (Saxon)", html, doc, boxes)
+        step("plain text (Saxon)", text, doc)
+        step("CSL-JSON, BibLaTeX, RIS", exports, items)
+        step("catalogue record (Saxon)", catalogue_record, doc)
+        step("static DTS (228 files)", static_api, doc)
+    shutil.rmtree(out, ignore_errors=True)
+    return {name: seconds / count * 1000 for name, seconds in totals.items()}
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
     args = parser.parse_args()
-    work = args.work or Path(tempfile.mkdtemp(prefix="teikit-bench-"))
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    import teikit as package
 
-    imports = median([timed([sys.executable, "-c", "import lxml.etree, saxonche"]) for _ in range(args.runs)])
-    cold = []
+    compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; output under {work}")
+
+    imports, cold = [], []
     for _ in range(args.runs):
-        out = work / "cold"
-        shutil.rmtree(out, ignore_errors=True)
-        cold.append(timed(teikit("build", str(ROOT / "tei"), "--out", str(out), "-q")))
-    edition = median(cold)
-    print(f"import lxml+saxonche:            {imports * 1000:8.0f} ms")
-    print(f"cold teikit build (edition):     {edition * 1000:8.0f} ms   ({edition / imports:.1f}x import)")
+        imports.append(timed([sys.executable, "-c", "import lxml.etree, saxonche"]))
+        shutil.rmtree(work / "cold", ignore_errors=True)
+        cold.append(timed(teikit("build", str(ROOT / "tei"), "--out", str(work / "cold"), "-q")))
+    imp, edition = statistics.median(imports), statistics.median(cold)
+    print(f"| bare `import lxml.etree, saxonche` | {imp * 1000:.0f} ms (min {min(imports) * 1000:.0f}) |")
+    print(f"| cold `teikit build` of the edition | {edition * 1000:.0f} ms (min {min(cold) * 1000:.0f}) "
+          f"= {edition / imp:.1f}x import |")
 
+    one = make_corpus(1, work / "corpus-1")
+    base = {jobs: statistics.median([build_time(one, work / "out-1", jobs)[0] for _ in range(3)]) for jobs in (1, 2)}
+    print(f"| one-document corpus, --jobs 1 / --jobs 2 | {base[1] * 1000:.0f} / {base[2] * 1000:.0f} ms |")
     for n in args.sizes:
-        src = work / f"corpus-{n}"
-        if not (src / "tei").is_dir():
-            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), str(n), str(src)],
-                           check=True, stdout=subprocess.DEVNULL)
-        tei = src / "tei"
+        tei = make_corpus(n, work / f"corpus-{n}")
         ps = parse_serialise(tei)
-        t1, rss1 = rss_of(teikit("build", str(tei), "--out", str(src / "out1"), "--jobs", "1", "-q"))
-        shutil.rmtree(src / "out2", ignore_errors=True)
-        t2, _ = rss_of(teikit("build", str(tei), "--out", str(src / "out2"), "--jobs", "2", "-q"))
-        noop = median([rss_of(teikit("build", str(tei), "--out", str(src / "out2"), "--jobs", "2", "-q"))[0]
-                       for _ in range(args.runs)])
-        marginal = (t1 - edition) / (n - 1)
-        print(f"\nN={n}")
-        print(f"  parse+serialise per document:  {ps * 1000:8.1f} ms")
-        print(f"  full build --jobs 1:           {t1:8.1f} s    marginal {marginal * 1000:.0f} ms/document "
-              f"({marginal / ps:.0f}x parse+serialise)")
-        print(f"  full build --jobs 2:           {t2:8.1f} s    speed-up {t1 / t2:.2f}x")
-        print(f"  no-op rebuild:                 {noop:8.2f} s    ({noop / t2 * 100:.1f}% of the full --jobs 2 build)")
-        print(f"  peak RSS --jobs 1:             {rss1 / 1024:8.0f} MiB")
-        shutil.rmtree(src / "out1", ignore_errors=True)
+        t1, rss1 = build_time(tei, work / f"out-{n}-1", 1)
+        t2, _ = build_time(tei, work / f"out-{n}-2", 2)
+        noop = statistics.median([timed(teikit("build", str(tei), "--out", str(work / f"out-{n}-2"), "-q",
+                                                "--jobs", "2")) for _ in range(3)])
+        m1, m2 = (t1 - base[1]) / (n - 1), (t2 - base[2]) / (n - 1)
+        print(f"\nN={n}: parse+serialise {ps * 1000:.2f} ms/document")
+        print(f"| full build --jobs 1 | {t1:.1f} s; marginal {m1 * 1000:.1f} ms/document = {m1 / ps:.0f}x |")
+        print(f"| full build --jobs 2 | {t2:.1f} s; marginal {m2 * 1000:.1f} ms/document = {m2 / ps:.0f}x |")
+        print(f"| --jobs 2 against --jobs 1 | {t1 / t2:.2f}x faster |")
+        print(f"| no-op rebuild | {noop:.2f} s = {noop / t2 * 100:.1f}% of the full --jobs 2 build |")
+        print(f"| peak RSS --jobs 1 | {rss1 / 1024:.0f} MiB |")
+        for name in (f"out-{n}-1", f"out-{n}-2"):
+            shutil.rmtree(work / name, ignore_errors=True)
     print("\nwhere one document's time goes (warm, in process):")
-    for name, ms in stages(work / f"corpus-{args.sizes[0]}" / "tei").items():
-        print(f"  {name:28s} {ms:7.1f} ms")
+    results = stages(make_corpus(args.sizes[0], work / f"corpus-{args.sizes[0]}"))
+    for name, ms in results.items():
+        print(f"| {name} | {ms:.1f} |")
+    print(f"| total | {sum(results.values()):.1f} |")
 
 
 if __name__ == "__main__":

@@ -28,33 +28,26 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing import get_context
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from lxml import etree
 
-from . import __version__, cite, transform
+from . import __version__
 from .errors import InvalidInput, OutputError, TeikitError, UsageProblem, ValidationFailed
 from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document
 from .passages import MANIFEST_FILE
+from .problems import ERROR, Problem, is_unparsed
 from .resources import resource_dir, schema_path, xslt_path
-from .validate import (
-    ERROR,
-    Problem,
-    check_and_load,
-    check_register,
-    document_stability_problems,
-    is_unparsed,
-    load_corpus_manifest,
-    register_problems,
-    unused_entries,
-)
 from .xmlutil import write_new
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+# Validation, Saxon, citeproc-py and the worker pool are imported where they are used: a rebuild
+# that finds nothing to do must not pay for loading them (it would be most of its time).
 
 ASSETS = ("teikit.css", "teikit.js")
 DEFAULT_BASE_URL = "https://teikit.example.org/"
@@ -116,8 +109,11 @@ def _write(path: Path, text: str) -> None:
     write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
-def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str = cite.DEFAULT_STYLE) -> etree._Element:
+def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str | None = None) -> etree._Element:
     """The formatted citation of every paragraph, as the XML the HTML stylesheet's cite boxes read."""
+    from . import cite
+
+    style = style or cite.DEFAULT_STYLE
     root = etree.Element("citations", {
         "style-label": cite.STYLE_LABELS[style], "csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib",
         "ris": f"{doc.id}.ris"})
@@ -128,6 +124,8 @@ def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str = cite
 
 def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
     """The reading outputs of one document, by path relative to the output folder."""
+    from . import cite, transform
+
     if corpus.register is None:
         raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
     _safe_id(doc)
@@ -156,11 +154,15 @@ def _safe_id(doc: Document) -> None:
 
 def catalogue_record(doc: Document) -> str:
     """The document's catalogue record (header facts for the site index), as XML text."""
+    from . import transform
+
     return transform.run(transform.compiled("catalogue.xsl"), doc.xdm())
 
 
 def render_site_index(records: list[str]) -> str:
     """The site index page from the documents' catalogue records."""
+    from . import transform
+
     catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
     html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue))
     return html if html.endswith("\n") else html + "\n"
@@ -198,6 +200,8 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(root: str, register: str | None, options: BuildOptions, total: int) -> None:
+    from .validate import load_corpus_manifest
+
     _WORKER.clear()
     corpus = Corpus(Path(root), [], Path(register) if register else None)
     try:
@@ -234,6 +238,8 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
     (second in the pair) rather than raising it: if the document is invalid, the validation
     problems are what the user must see.
     """
+    from .validate import check_and_load, document_stability_problems, register_problems
+
     path_s, staging_s, need_validate, need_render, vkey, rkey, part = job
     corpus: Corpus = _WORKER["corpus"]
     options: BuildOptions = _WORKER["options"]
@@ -376,8 +382,11 @@ def _pool_context() -> BaseContext:
     its own), which is the case for every ``teikit build`` on the command line.  A process that has
     already transformed something (a test session, a server) spawns its workers.
     """
+    from multiprocessing import get_context
+
+    transform = sys.modules.get(f"{__package__}.transform")
     if (sys.platform.startswith("linux") and threading.active_count() == 1
-            and not transform.started()):
+            and (transform is None or not transform.started())):
         return get_context("fork")
     return get_context("spawn")
 
@@ -385,9 +394,13 @@ def _pool_context() -> BaseContext:
 def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, progress: Progress | None,
          check_register_file: bool = False) -> tuple[list[DocRecord], list[Problem]]:
     """Run the jobs on the workers; the documents' records, and the register's own problems if asked."""
+    from concurrent.futures import ProcessPoolExecutor
+
     init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
     workers = options.jobs or os.cpu_count() or 1
     context = _pool_context()
+    if context.get_start_method() == "fork":
+        from . import cite, dts, transform, validate  # noqa: F401 - loaded once here, inherited by every worker
     # Fewer documents than workers (the edition alone): build each document's two halves at once.
     split = workers >= 2 and len(jobs) < workers and context.get_start_method() == "fork"
     tasks: list[Job] = []
@@ -543,12 +556,16 @@ def _used(records: list[DocRecord]) -> set[str] | None:
 
 
 def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
+    from .validate import check_register
+
     if corpus.register is None or corpus.register_path is None:
         return []
     return check_register(corpus.register_path, corpus.register, _used(records))
 
 
 def _unused_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
+    from .validate import unused_entries
+
     if corpus.register is None or corpus.register_path is None:
         return []
     return unused_entries(corpus.register_path, corpus.register, _used(records))
@@ -556,6 +573,8 @@ def _unused_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
 
 def _manifest_problems(corpus: Corpus) -> list[Problem]:
     """A passage manifest that cannot be read (the workers check each document against a readable one)."""
+    from .validate import load_corpus_manifest
+
     try:
         load_corpus_manifest(corpus)
     except TeikitError as exc:
