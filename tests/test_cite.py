@@ -125,9 +125,22 @@ def test_build_writes_exports_for_article_and_every_passage(built: Path, csl_sch
     items = json.loads((folder / f"{DOC}.csl.json").read_text())
     jsonschema.validate(items, csl_schema)
     assert [i["id"] for i in items][:3] == [DOC, f"{DOC}:s1", f"{DOC}:p1"] and len(items) == 38
+    lines = (folder / f"{DOC}.csl.json").read_text().splitlines()
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 38 + 2  # one item per line
     library = bibtexparser.parse_string((folder / f"{DOC}.bib").read_text())
     assert not library.failed_blocks and len(library.entries) == 38
     assert len(rispy.loads((folder / f"{DOC}.ris").read_text())) == 38
+
+
+@pytest.mark.parametrize("text", ["plain", r"a\b{c}%&$#_~^", "Ü “quoted” — dash"])
+def test_bibtex_escaping_round_trips_through_a_parser(text: str) -> None:
+    from teikit.cite import _bib_escape
+
+    entry = "@article{k,\n  title = {" + _bib_escape(text) + "}\n}\n"
+    library = bibtexparser.parse_string(entry)
+    assert not library.failed_blocks
+    value = library.entries[0]["title"]
+    assert value == _bib_escape(text) and "{" not in value.replace("\\{", "").replace("{}", "")
 
 
 def test_html_has_a_cite_box_per_paragraph(built: Path) -> None:

@@ -219,8 +219,11 @@ _BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "
                 "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
 
+_BIB_TABLE = str.maketrans(_BIB_SPECIAL)
+
+
 def _bib_escape(value: str) -> str:
-    return "".join(_BIB_SPECIAL.get(c, c) for c in value)
+    return value.translate(_BIB_TABLE)
 
 
 def _date(item: dict[str, Any], key: str = "issued") -> list[int]:
@@ -286,8 +289,12 @@ def to_ris(items: Iterable[dict[str, Any]]) -> str:
     return "\n\n".join(records) + "\n"
 
 
-def csl_json(items: list[dict[str, Any]]) -> str:
-    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+def csl_json(items: list[dict[str, Any]], pretty: bool = True) -> str:
+    """CSL-JSON text: indented for people, or (``pretty=False``, as the build writes it, where a
+    document has dozens of items) one item per line, which the fast C encoder can produce."""
+    if pretty:
+        return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n"
 
 
 def render(item: dict[str, Any], fmt: str, style: str = DEFAULT_STYLE) -> str:

@@ -37,7 +37,7 @@ from lxml import etree
 
 from . import __version__
 from .errors import InvalidInput, OutputError, TeikitError, UsageProblem, ValidationFailed
-from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document
+from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document, Register
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
 from .resources import resource_dir, schema_path, xslt_path
@@ -133,16 +133,25 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
     html = transform.run(transform.compiled("html.xsl"), source,
-                         {**common, "citations": transform.to_xdm(citation_boxes(doc, items))})
+                         {**common, "citations": transform.to_xdm(citation_boxes(doc, items)),
+                          "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
     text = transform.run(transform.compiled("text.xsl"), source,
                          {**common, "ids": options.text_ids, "width": options.text_width})
     return {
         f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
         f"{doc.id}/{doc.id}.txt": text,
-        f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items),
+        f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items, pretty=False),
         f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items),
         f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
     }
+
+
+def _entry_summaries(register: Register) -> Any:
+    """Every register entry's summary for the HTML indexes, made once per process and register."""
+    from . import transform
+
+    return transform.call_template(transform.compiled("html.xsl"), "{urn:teikit:functions}entry-summaries",
+                                   {"register": register.xdm()})
 
 
 def _safe_id(doc: Document) -> None:

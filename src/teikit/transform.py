@@ -78,6 +78,23 @@ def run(executable: PyXsltExecutable, source: PyXdmNode, params: dict[str, Any] 
     return result or ""
 
 
+def call_template(executable: PyXsltExecutable, name: str, params: dict[str, Any] | None = None) -> PyXdmNode:
+    """Call the named template ``name`` (a Clark name, ``{uri}local``) and return its result as a
+    document node, to be passed to later transformations as a parameter."""
+    with _lock:
+        executable.clear_parameters()
+        for key, value in (params or {}).items():
+            executable.set_parameter(key, _xdm_value(value))
+        try:
+            result = executable.call_template_returning_value(template_name=name)
+        except PySaxonApiError as exc:
+            raise TeikitError(f"transformation failed: {exc}") from None
+    node = result.head if result is not None and result.size == 1 else None
+    if not isinstance(node, PyXdmNode):
+        raise TeikitError(f"template {name} did not return one document")
+    return node
+
+
 def _xdm_value(value: Any) -> Any:
     proc = processor()
     if isinstance(value, PyXdmNode):

@@ -12,6 +12,11 @@
   xmlns="http://www.w3.org/1999/xhtml"
   exclude-result-prefixes="#all">
 
+  <xsl:param name="entry-summaries" as="document-node()?" select="()"/>
+  <xsl:variable name="tk:summaries" as="map(xs:string, element())"
+    select="map:merge($entry-summaries/*/*[@entry] ! map{string(@entry): .})"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+
   <xsl:template name="tk:indexes" as="element()">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="pointers" as="xs:string*" select="distinct-values($tei//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))"/>
@@ -50,33 +55,16 @@
     <xsl:param name="passages" as="element(tei:p)*"/>
     <xsl:variable name="id" as="xs:string" select="$entry/@xml:id"/>
     <li id="entry-{$id}" class="entry entry-{local-name($entry)}">
-      <div class="entry-summary">
-        <span class="entry-name"><xsl:value-of select="tk:preferred-name($entry)"/></span>
-        <xsl:for-each select="tk:life-dates($entry)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="."/>)</span></xsl:for-each>
-        <xsl:if test="$entry/(@when | @from)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="tk:date-label($entry)"/>)</span></xsl:if>
-        <xsl:variable name="variants" as="xs:string*" select="$entry/*[@type = 'variant'] ! normalize-space(.)"/>
-        <xsl:if test="exists($variants)">
-          <span class="entry-variants"> — in the text: <xsl:value-of select="string-join($variants, ', ')"/></span>
-        </xsl:if>
-        <xsl:for-each select="$entry/tei:location/tei:geo">
-          <span class="entry-geo"> — <xsl:value-of select="string-join(tokenize(normalize-space(.), ' '), ', ')"/></span>
-        </xsl:for-each>
-        <xsl:for-each select="$entry/tei:note">
-          <span class="entry-note"> — <xsl:value-of select="normalize-space(.)"/></span>
-        </xsl:for-each>
-        <xsl:if test="$entry/tei:idno">
-          <span class="entry-authority">
-            <xsl:for-each select="$entry/tei:idno[@type = ('wikidata', 'geonames')]">
-              <xsl:text> </xsl:text>
-              <xsl:variable name="href" as="xs:string" select="if (@type = 'wikidata') then 'https://www.wikidata.org/wiki/' || encode-for-uri(.) else 'https://www.geonames.org/' || encode-for-uri(.) || '/'"/>
-              <a class="authority" href="{$href}" rel="external">
-                <xsl:value-of select="(if (@type = 'wikidata') then 'Wikidata ' else 'GeoNames ') || normalize-space(.)"/>
-              </a>
-              <xsl:if test="@cert = 'medium'"><span class="cert"> (single source)</span></xsl:if>
-            </xsl:for-each>
-          </span>
-        </xsl:if>
-      </div>
+      <!-- Summaries depend only on the register: copied when the build made them beforehand. -->
+      <xsl:variable name="ready" as="element()?" select="$tk:summaries($id)"/>
+      <xsl:choose>
+        <xsl:when test="exists($ready)"><xsl:copy-of select="$ready/node()"/></xsl:when>
+        <xsl:otherwise>
+          <xsl:call-template name="tk:entry-summary">
+            <xsl:with-param name="entry" select="$entry"/>
+          </xsl:call-template>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:choose>
         <xsl:when test="exists($passages)">
           <span class="entry-passages">Mentioned in
@@ -89,6 +77,53 @@
         <xsl:otherwise><span class="entry-passages">Named in the edition’s metadata and front matter.</span></xsl:otherwise>
       </xsl:choose>
     </li>
+  </xsl:template>
+
+  <!-- Name, dates, variants, place, note and authority links of one register entry: the same on
+       every page that mentions it, and what the popover shows. -->
+  <xsl:template name="tk:entry-summary" as="element()">
+    <xsl:param name="entry" as="element()"/>
+    <div class="entry-summary">
+      <span class="entry-name"><xsl:value-of select="tk:preferred-name($entry)"/></span>
+      <xsl:for-each select="tk:life-dates($entry)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="."/>)</span></xsl:for-each>
+      <xsl:if test="$entry/(@when | @from)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="tk:date-label($entry)"/>)</span></xsl:if>
+      <xsl:variable name="variants" as="xs:string*" select="$entry/*[@type = 'variant'] ! normalize-space(.)"/>
+      <xsl:if test="exists($variants)">
+        <span class="entry-variants"> — in the text: <xsl:value-of select="string-join($variants, ', ')"/></span>
+      </xsl:if>
+      <xsl:for-each select="$entry/tei:location/tei:geo">
+        <span class="entry-geo"> — <xsl:value-of select="string-join(tokenize(normalize-space(.), ' '), ', ')"/></span>
+      </xsl:for-each>
+      <xsl:for-each select="$entry/tei:note">
+        <span class="entry-note"> — <xsl:value-of select="normalize-space(.)"/></span>
+      </xsl:for-each>
+      <xsl:if test="$entry/tei:idno">
+        <span class="entry-authority">
+          <xsl:for-each select="$entry/tei:idno[@type = ('wikidata', 'geonames')]">
+            <xsl:text> </xsl:text>
+            <xsl:variable name="href" as="xs:string" select="if (@type = 'wikidata') then 'https://www.wikidata.org/wiki/' || encode-for-uri(.) else 'https://www.geonames.org/' || encode-for-uri(.) || '/'"/>
+            <a class="authority" href="{$href}" rel="external">
+              <xsl:value-of select="(if (@type = 'wikidata') then 'Wikidata ' else 'GeoNames ') || normalize-space(.)"/>
+            </a>
+            <xsl:if test="@cert = 'medium'"><span class="cert"> (single source)</span></xsl:if>
+          </xsl:for-each>
+        </span>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- Initial template for the build: every register entry's summary, made once per process and
+       passed back in as $entry-summaries, so that a page copies what would cost most of its index. -->
+  <xsl:template name="tk:entry-summaries" as="element()">
+    <summaries>
+      <xsl:for-each select="$tk:entries">
+        <summary entry="{@xml:id}">
+          <xsl:call-template name="tk:entry-summary">
+            <xsl:with-param name="entry" select="."/>
+          </xsl:call-template>
+        </summary>
+      </xsl:for-each>
+    </summaries>
   </xsl:template>
 
   <xsl:template name="tk:chronology" as="element()">
