@@ -110,6 +110,41 @@ def test_changing_one_document_rebuilds_only_it(corpus6: Path, tmp_path: Path) -
     assert files(fresh) == after  # incremental output equals a clean build
 
 
+def test_rebuild_reads_only_documents_whose_file_facts_changed(corpus6: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recorded hashes are reused for files untouched since (size, mtime, inode), so a no-op rebuild
+    of a large corpus reads no document; an edited file, or one modified as late as the record
+    itself (the same clock tick could hide an edit), is always read and hashed again."""
+    import os
+    import time
+
+    import teikit.publish as publish
+
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    docs = sorted(tei.glob("deutscher-variant-*.xml"))
+    long_ago = time.time() - 3600
+    for doc in docs:
+        os.utime(doc, (long_ago, long_ago))
+    out = tmp_path / "out"
+    build(tei, out, BuildOptions(jobs=1))
+    hashed: list[str] = []
+    content_hash = publish._content_hash
+    monkeypatch.setattr(publish, "_content_hash", lambda path: hashed.append(path.name) or content_hash(path))
+    assert build(tei, out, BuildOptions(jobs=1)).up_to_date and hashed == []
+    docs[1].write_text(docs[1].read_text().replace("(variant 2)", "(variant two)"))  # a normal edit: new mtime
+    result = build(tei, out, BuildOptions(jobs=1))
+    assert result.rendered == [str(docs[1])] and hashed == [docs[1].name]
+    hashed.clear()
+    assert build(tei, out, BuildOptions(jobs=1)).up_to_date
+    assert hashed == [docs[1].name]  # modified within two seconds of the record: not trusted yet
+    stat = docs[3].stat()
+    docs[3].write_text(docs[3].read_text().replace("(variant 4)", "(variant 9)"))  # same size …
+    os.utime(docs[3], ns=(stat.st_atime_ns, stat.st_mtime_ns))  # … and the old mtime put back
+    hashed.clear()
+    assert build(tei, out, BuildOptions(jobs=1)).up_to_date  # as for make and git: file facts are trusted
+    assert docs[3].name not in hashed
+
+
 def test_register_change_rebuilds_everything_schema_change_only_revalidates(
         corpus6: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from teikit import publish

@@ -97,6 +97,8 @@ class DocRecord:
     catalogue: str = ""
     resource: dict[str, Any] | None = None
     files: int = 0
+    digest: str = ""  # content hash of the document when it was built
+    stat: list[int] = field(default_factory=list)  # its size, mtime (ns) and inode then
 
     def problem_objects(self) -> list[Problem]:
         return [Problem(**p) for p in self.problems]
@@ -472,16 +474,20 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     state_name = SHARD_FILE if options.shard else STATE_FILE
     old = _load_state(out, state_name) if out.is_dir() else {}
     previous = _records(old)
+    trusted_before = _state_time(out / state_name) - 2_000_000_000 if old else 0
+    listing = _Listing(str(out))
     plan: list[tuple[Path, bool, bool, str, str]] = []
+    inputs: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
+        prev = previous.get(str(path))
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest, stat = _digest(path, prev, trusted_before)
         except OSError as exc:
             raise OutputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+        inputs[str(path)] = (digest, stat)
         vkey, rkey = _key(digest, validate_deps), _key(digest, render_deps)
-        prev = previous.get(str(path))
         need_validate = prev is None or prev.validate_key != vkey
-        need_render = prev is None or prev.render_key != rkey or not all((out / o).exists() for o in prev.owned)
+        need_render = prev is None or prev.render_key != rkey or not all(listing.exists(o) for o in prev.owned)
         plan.append((path, need_validate, need_render, vkey, rkey))
     unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {str(p) for p in paths}
                  and old.get("register") == validate_deps)
@@ -492,7 +498,8 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     with _locked(out):
         staging = _staging(out)
         try:
-            result = _build_into(staging, out, corpus, paths, plan, previous, options, validate_deps, progress)
+            result = _build_into(staging, out, corpus, paths, plan, previous, options, validate_deps, progress,
+                                 inputs)
             _swap_into_place(staging, out)
         except OSError as exc:  # full disk, permissions: one clear line, previous output intact
             shutil.rmtree(staging, ignore_errors=True)
@@ -504,6 +511,52 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     return result
 
 
+def _state_time(path: Path) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _digest(path: Path, prev: DocRecord | None, trusted_before: int) -> tuple[str, list[int]]:
+    """The content hash of an input, and the file facts that let the next build reuse it.
+
+    As git's index does, a recorded hash is reused when the file's size, modification time and
+    inode are unchanged and it was last modified well before the record was written (a file
+    changed within the same clock tick as the record could otherwise look untouched); otherwise
+    the file is read and hashed.  A no-op rebuild of a large corpus then reads no document.
+    """
+    st = os.stat(path)
+    stat = [st.st_size, st.st_mtime_ns, st.st_ino]
+    if prev is not None and prev.digest and prev.stat == stat and st.st_mtime_ns < trusted_before:
+        return prev.digest, stat
+    return _content_hash(path), stat
+
+
+def _content_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _Listing:
+    """Which names exist in the output's folders, reading each folder once: a rebuild checks that
+    every document's outputs are still there, tens of thousands of paths in a large corpus."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.names: dict[str, set[str]] = {}
+
+    def exists(self, rel: str) -> bool:
+        parent, _, name = rel.rpartition("/")
+        names = self.names.get(parent)
+        if names is None:
+            try:
+                names = set(os.listdir(os.path.join(self.root, parent)))
+            except OSError:
+                names = set()
+            self.names[parent] = names
+        return name in names
+
+
 def _staging(out: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
@@ -513,7 +566,8 @@ def _staging(out: Path) -> Path:
 
 def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
                 plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord],
-                options: BuildOptions, validate_deps: str, progress: Progress | None) -> BuildResult:
+                options: BuildOptions, validate_deps: str, progress: Progress | None,
+                inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
     result = BuildResult(out)
     jobs = [(str(p), str(staging), v, r, vk, rk, WHOLE) for p, v, r, vk, rk in plan if v or r]
     fresh_records, register_found = _run(jobs, corpus, options, len(corpus.document_paths), progress,
@@ -532,6 +586,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
                 old.id, old.owned, old.catalogue, old.resource, old.files)
             for rel in old.owned:
                 _link_tree(out, rel, staging)
+        rec.digest, rec.stat = inputs[key]
         if need_validate:
             result.validated.append(key)
         if need_render:
