@@ -308,3 +308,32 @@ def test_split_build_of_an_invalid_document_reports_validation_not_rendering(tmp
     assert "[document-id-form]" in run.stderr and "Traceback" not in run.stderr
     assert "cannot name an output folder" not in run.stderr
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
+    """SIGINT reaches the whole process group (as from a terminal): the build stops within
+    seconds with one line and exit 130, and leaves no staging folder and no output behind."""
+    import os
+    import signal
+    import time
+
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "40", str(tmp_path / "c")],
+                   check=True, capture_output=True)
+    out = tmp_path / "site"
+    proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "build", str(tmp_path / "c" / "tei"), "--out",
+                             str(out), "--jobs", "2", "-q"], stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob(".site.building-*/*")):  # workers are writing
+            assert proc.poll() is None and time.monotonic() < deadline, "the build did not start writing"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
+    assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
