@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from lxml import etree
@@ -239,7 +239,18 @@ def _owned(files: list[str], ident: str) -> list[str]:
 # at once (used when there are fewer documents than workers, as in a build of the one edition).
 WHOLE, CHECK_AND_API, READING = "whole", "check+api", "reading"
 REGISTER = "register"  # the register's own checks, on whichever worker is free
-Job = tuple[str, str, bool, bool, str, str, str]  # path, staging, validate?, render?, keys, part
+
+
+class Job(NamedTuple):
+    """One task for a worker (a tuple, so that it pickles small)."""
+
+    path: str
+    staging: str
+    validate: bool  # validation is not current
+    render: bool  # outputs are not current
+    validate_key: str
+    render_key: str
+    part: str = WHOLE
 
 
 def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
@@ -379,11 +390,6 @@ def _link_tree(src_root: Path, rel: str, dst_root: Path) -> int:
     return count
 
 
-def _with_part(job: Job, part: str) -> Job:
-    path, staging, need_validate, need_render, vkey, rkey, _ = job
-    return path, staging, need_validate, need_render, vkey, rkey, part
-
-
 def _pool_context() -> BaseContext:
     """How workers start: forked where that is safe, else spawned.
 
@@ -416,13 +422,13 @@ def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, pro
     split = workers >= 2 and len(jobs) < workers and context.get_start_method() == "fork"
     tasks: list[Job] = []
     for job in jobs:
-        if split and job[3]:
-            tasks += [_with_part(job, CHECK_AND_API), _with_part(job, READING)]
+        if split and job.render:
+            tasks += [job._replace(part=CHECK_AND_API), job._replace(part=READING)]
         else:
             tasks.append(job)
     if check_register_file and corpus.register_path is not None:
-        tasks.append((str(corpus.register_path), "", True, False, "", "", REGISTER))
-    counted = sum(1 for t in tasks if t[6] != REGISTER)
+        tasks.append(Job(str(corpus.register_path), "", True, False, "", "", REGISTER))
+    counted = sum(1 for t in tasks if t.part != REGISTER)
     outcomes: list[tuple[DocRecord, TeikitError | None]] = []
 
     def collect(outcome: tuple[DocRecord, TeikitError | None]) -> None:
@@ -444,10 +450,10 @@ def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, pro
     register: list[Problem] = []
     pending = iter(zip(tasks, outcomes, strict=True))
     for task, (record, _) in pending:
-        if task[6] == REGISTER:
+        if task.part == REGISTER:
             register = record.problem_objects()
             continue
-        if task[6] == CHECK_AND_API:
+        if task.part == CHECK_AND_API:
             _, (second, failure) = next(pending)
             record = _combine(record, second, failure)
         records.append(record)
@@ -569,7 +575,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
                 options: BuildOptions, validate_deps: str, progress: Progress | None,
                 inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
     result = BuildResult(out)
-    jobs = [(str(p), str(staging), v, r, vk, rk, WHOLE) for p, v, r, vk, rk in plan if v or r]
+    jobs = [Job(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
     fresh_records, register_found = _run(jobs, corpus, options, len(corpus.document_paths), progress,
                                          check_register_file=options.shard is None)
     fresh = {rec.path: rec for rec in fresh_records}
