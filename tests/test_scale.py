@@ -338,3 +338,13 @@ def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
     assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "sched_setaffinity"), reason="no CPU affinity on this platform")
+def test_default_jobs_follow_the_cores_this_process_may_use() -> None:
+    """--jobs defaults to the usable cores: a container or taskset may allow fewer than exist."""
+    code = ("import os; os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]}); "
+            "from teikit.publish import usable_cores; print(usable_cores())")
+    run = _fresh_python(code)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "1"

@@ -142,7 +142,7 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 @click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
 @click.option("--width", type=click.IntRange(min=0), default=0, help="Plain text: wrap at N columns.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Worker processes (default 0: one per core).")
+              help="Worker processes (default 0: one per core this process may use).")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")

@@ -65,7 +65,7 @@ class BuildOptions:
     text_ids: bool = False
     text_width: int = 0
     dts: bool = True
-    jobs: int = 0  # 0: one per core
+    jobs: int = 0  # 0: one per usable core
     shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
 
     def render_key(self) -> str:
@@ -390,6 +390,12 @@ def _link_tree(src_root: Path, rel: str, dst_root: Path) -> int:
     return count
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than exist)."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 def _pool_context() -> BaseContext:
     """How workers start: forked where that is safe, else spawned.
 
@@ -414,7 +420,7 @@ def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, pro
     from concurrent.futures import ProcessPoolExecutor
 
     init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
-    workers = options.jobs or os.cpu_count() or 1
+    workers = options.jobs or usable_cores()
     context = _pool_context()
     if context.get_start_method() == "fork":
         from . import cite, dts, transform, validate  # noqa: F401 - loaded once here, inherited by every worker
