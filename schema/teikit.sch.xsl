@@ -30,17 +30,15 @@
    </xsl:template>
    <xsl:mode name="pattern-1" on-no-match="deep-skip"/>
    <xsl:template match="tei:*[@ref]" mode="pattern-1" priority="1000">
-      <xsl:variable name="tokens" select="tokenize(normalize-space(@ref), ' ')"/>
+      <xsl:variable name="tokens" select="tokenize(@ref)"/>
       <xsl:variable name="wanted"
                     select="map{'persName':'person','placeName':'place','orgName':'org','eventName':'event'}(local-name())"/>
       <xsl:variable name="bad-form"
                     select="$tokens[not(matches(., '^register\.xml#[A-Za-z_][A-Za-z0-9_.\-]*$'))]"/>
       <xsl:variable name="missing"
-                    select="($tokens[not(. = $bad-form)])[not(map:contains($entry-kinds, substring-after(., '#')))]"/>
-      <xsl:variable name="kind-of"
-                    select="function($t) { string($entry-kinds(substring-after($t, '#'))) }"/>
+                    select="$tokens[not(map:contains($entry-kinds, substring-after(., '#')))][not(. = $bad-form)]"/>
       <xsl:variable name="wrong-kind"
-                    select="if (exists($wanted)) then $tokens[not(. = ($bad-form, $missing))][not($kind-of(.) = $wanted)] else ()"/>
+                    select="if (exists($wanted)) then $tokens[not($entry-kinds(substring-after(., '#')) = $wanted)][not(. = ($bad-form, $missing))] else ()"/>
       <xsl:if test="not(empty($bad-form) and exists($tokens))">
          <problem rule="ref-form" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
@@ -57,7 +55,7 @@
          <problem rule="ref-target-kind" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
             <xsl:attribute name="xpath" select="tkv:xpath(.)"/>
-            <xsl:value-of select="name(.)"/> must point at a <xsl:value-of select="$wanted"/> entry, but <xsl:value-of select="string-join($wrong-kind, ', ')"/> is a <xsl:value-of select="string-join(distinct-values($wrong-kind!$kind-of(.)), ', ')"/>.</problem>
+            <xsl:value-of select="name(.)"/> must point at a <xsl:value-of select="$wanted"/> entry, but <xsl:value-of select="string-join($wrong-kind, ', ')"/> is a <xsl:value-of select="string-join(distinct-values($wrong-kind ! string($entry-kinds(substring-after(., '#')))), ', ')"/>.</problem>
       </xsl:if>
    </xsl:template>
    <xsl:mode name="pattern-2" on-no-match="deep-skip"/>
