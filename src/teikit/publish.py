@@ -30,7 +30,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
 from lxml import etree
@@ -55,6 +55,7 @@ STATE_FILE = Path(".teikit") / "state.json"
 SHARD_FILE = Path(".teikit") / "shard.json"
 STATE_VERSION = 1
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -414,56 +415,78 @@ def _pool_context() -> BaseContext:
     return get_context("spawn")
 
 
-def _run(jobs: list[Job], corpus: Corpus, options: BuildOptions, total: int, progress: Progress | None,
-         check_register_file: bool = False) -> tuple[list[DocRecord], list[Problem]]:
-    """Run the jobs on the workers; the documents' records, and the register's own problems if asked."""
-    from concurrent.futures import ProcessPoolExecutor
+class _Workers:
+    """Where a build's jobs run: worker processes, or this process when one would do.
 
-    init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
-    workers = options.jobs or usable_cores()
-    context = _pool_context()
-    if context.get_start_method() == "fork":
-        from . import cite, dts, transform, validate  # noqa: F401 - loaded once here, inherited by every worker
-    # Fewer documents than workers (the edition alone): build each document's two halves at once.
-    split = workers >= 2 and len(jobs) < workers and context.get_start_method() == "fork"
-    tasks: list[Job] = []
-    for job in jobs:
-        if split and job.render:
-            tasks += [job._replace(part=CHECK_AND_API), job._replace(part=READING)]
+    Kept open until the site-wide parts are made, so that the site index is rendered by a worker
+    whose Saxon is already warm rather than by this process starting its own.
+    """
+
+    def __init__(self, corpus: Corpus, options: BuildOptions, total: int, jobs: int) -> None:
+        self.init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
+        self.corpus = corpus
+        self.count = options.jobs or usable_cores()
+        self.context = _pool_context()
+        # Fewer documents than workers (the edition alone): build each document's two halves at once.
+        self.split = self.count >= 2 and jobs < self.count and self.context.get_start_method() == "fork"
+        self.pool: Any = None
+        self.local = False
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def run(self, jobs: list[Job], progress: Progress | None,
+            check_register_file: bool = False) -> tuple[list[DocRecord], list[Problem]]:
+        """Run the jobs; the documents' records, and the register's own problems if asked."""
+        tasks: list[Job] = []
+        for job in jobs:
+            if self.split and job.render:
+                tasks += [job._replace(part=CHECK_AND_API), job._replace(part=READING)]
+            else:
+                tasks.append(job)
+        if check_register_file and self.corpus.register_path is not None:
+            tasks.append(Job(str(self.corpus.register_path), "", True, False, "", "", REGISTER))
+        counted = sum(1 for t in tasks if t.part != REGISTER)
+        outcomes: list[tuple[DocRecord, TeikitError | None]] = []
+        if self.count == 1 or len(tasks) <= 1:
+            self.local = True
+            _init_worker(*self.init)
+            results: Iterator[tuple[DocRecord, TeikitError | None]] = map(_process, tasks)
         else:
-            tasks.append(job)
-    if check_register_file and corpus.register_path is not None:
-        tasks.append(Job(str(corpus.register_path), "", True, False, "", "", REGISTER))
-    counted = sum(1 for t in tasks if t.part != REGISTER)
-    outcomes: list[tuple[DocRecord, TeikitError | None]] = []
+            from concurrent.futures import ProcessPoolExecutor
 
-    def collect(outcome: tuple[DocRecord, TeikitError | None]) -> None:
-        outcomes.append(outcome)
-        if progress and len(outcomes) <= counted:
-            progress(len(outcomes), counted)
+            if self.context.get_start_method() == "fork":
+                from . import cite, dts, transform, validate  # noqa: F401 - loaded once, inherited by every worker
+            self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)), mp_context=self.context,
+                                            initializer=_init_worker, initargs=self.init)
+            results = self.pool.map(_process, tasks, chunksize=max(1, min(16, len(tasks) // (self.count * 4))))
+        for outcome in results:
+            outcomes.append(outcome)
+            if progress and len(outcomes) <= counted:
+                progress(len(outcomes), counted)
+        records: list[DocRecord] = []
+        register: list[Problem] = []
+        pending = iter(zip(tasks, outcomes, strict=True))
+        for task, (record, _) in pending:
+            if task.part == REGISTER:
+                register = record.problem_objects()
+                continue
+            if task.part == CHECK_AND_API:
+                _, (second, failure) = next(pending)
+                record = _combine(record, second, failure)
+            records.append(record)
+        return records, register
 
-    if workers == 1 or len(tasks) <= 1:
-        _init_worker(*init)
-        for task in tasks:
-            collect(_process(task))
-    else:
-        chunk = max(1, min(16, len(tasks) // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                                 initializer=_init_worker, initargs=init) as pool:
-            for outcome in pool.map(_process, tasks, chunksize=chunk):
-                collect(outcome)
-    records: list[DocRecord] = []
-    register: list[Problem] = []
-    pending = iter(zip(tasks, outcomes, strict=True))
-    for task, (record, _) in pending:
-        if task.part == REGISTER:
-            register = record.problem_objects()
-            continue
-        if task.part == CHECK_AND_API:
-            _, (second, failure) = next(pending)
-            record = _combine(record, second, failure)
-        records.append(record)
-    return records, register
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on a worker if there are any (their Saxon is warm), else here."""
+        if self.pool is None:
+            return fn(*args)
+        result: T = self.pool.submit(fn, *args).result()
+        return result
 
 
 # ----------------------------------------------------------------------------------- build
@@ -510,8 +533,7 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     with _locked(out):
         staging = _staging(out)
         try:
-            result = _build_into(staging, out, corpus, paths, plan, previous, options, validate_deps, progress,
-                                 inputs)
+            result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs)
             _swap_into_place(staging, out)
         except OSError as exc:  # full disk, permissions: one clear line, previous output intact
             shutil.rmtree(staging, ignore_errors=True)
@@ -576,52 +598,52 @@ def _staging(out: Path) -> Path:
         raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
 
 
-def _build_into(staging: Path, out: Path, corpus: Corpus, paths: list[Path],
-                plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord],
-                options: BuildOptions, validate_deps: str, progress: Progress | None,
-                inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
+def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path, bool, bool, str, str]],
+                previous: dict[str, DocRecord], options: BuildOptions, validate_deps: str,
+                progress: Progress | None, inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
+    """Run the jobs, check what needs the whole corpus, and write the site-wide parts."""
     result = BuildResult(out)
     jobs = [Job(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
-    fresh_records, register_found = _run(jobs, corpus, options, len(corpus.document_paths), progress,
-                                         check_register_file=options.shard is None)
-    fresh = {rec.path: rec for rec in fresh_records}
-    records: list[DocRecord] = []
-    for path, need_validate, need_render, _, _ in plan:
-        key = str(path)
-        rec = fresh.get(key) or previous[key]
-        if not need_validate and key in fresh:  # rendered again, validation result still current
-            old = previous[key]
-            rec.problems, rec.used = old.problems, old.used
-        if not need_render and key in previous:  # validated again, outputs still current
-            old = previous[key]
-            rec.id, rec.owned, rec.catalogue, rec.resource, rec.files = (
-                old.id, old.owned, old.catalogue, old.resource, old.files)
-            for rel in old.owned:
-                _link_tree(out, rel, staging)
-        rec.digest, rec.stat = inputs[key]
-        if need_validate:
-            result.validated.append(key)
-        if need_render:
-            result.rendered.append(key)
-        records.append(rec)
-    problems = [p for r in records for p in r.problem_objects()]
-    if options.shard is None:
-        # The register's own checks ran on a worker; whether each entry is used needs every record.
-        problems += register_found + _unused_problems(corpus, records) + _manifest_problems(corpus)
-    errors = sorted(p for p in problems if p.severity == ERROR)
-    if errors:
-        raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
-    _check_unique_ids(records)
-    result.warnings = sorted(p for p in problems if p.severity != ERROR)
-    result.documents = [r.id for r in records]
-    result.files = sum(r.files for r in records)
-    state = {"version": STATE_VERSION, "register": validate_deps, "documents": {r.path: asdict(r) for r in records}}
-    if options.shard is None:
-        result.files += _write_site(staging, records, options)
-        _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
-    else:
-        _write(staging / SHARD_FILE, json.dumps(state, sort_keys=True) + "\n")
-    return result
+    with _Workers(corpus, options, len(corpus.document_paths), len(jobs)) as workers:
+        fresh_records, register_found = workers.run(jobs, progress, check_register_file=options.shard is None)
+        fresh = {rec.path: rec for rec in fresh_records}
+        records: list[DocRecord] = []
+        for path, need_validate, need_render, _, _ in plan:
+            key = str(path)
+            rec = fresh.get(key) or previous[key]
+            if not need_validate and key in fresh:  # rendered again, validation result still current
+                old = previous[key]
+                rec.problems, rec.used = old.problems, old.used
+            if not need_render and key in previous:  # validated again, outputs still current
+                old = previous[key]
+                rec.id, rec.owned, rec.catalogue, rec.resource, rec.files = (
+                    old.id, old.owned, old.catalogue, old.resource, old.files)
+                for rel in old.owned:
+                    _link_tree(out, rel, staging)
+            rec.digest, rec.stat = inputs[key]
+            if need_validate:
+                result.validated.append(key)
+            if need_render:
+                result.rendered.append(key)
+            records.append(rec)
+        problems = [p for r in records for p in r.problem_objects()]
+        if options.shard is None:
+            # The register's own checks ran on a worker; whether each entry is used needs every record.
+            problems += register_found + _unused_problems(corpus, records) + _manifest_problems(corpus)
+        errors = sorted(p for p in problems if p.severity == ERROR)
+        if errors:
+            raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
+        _check_unique_ids(records)
+        result.warnings = sorted(p for p in problems if p.severity != ERROR)
+        result.documents = [r.id for r in records]
+        result.files = sum(r.files for r in records)
+        state = {"version": STATE_VERSION, "register": validate_deps, "documents": {r.path: vars(r) for r in records}}
+        if options.shard is None:
+            result.files += _write_site(staging, records, options, workers.call)
+            _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
+        else:
+            _write(staging / SHARD_FILE, json.dumps(state, sort_keys=True) + "\n")
+        return result
 
 
 def _used(records: list[DocRecord]) -> set[str] | None:
@@ -667,8 +689,11 @@ def _check_unique_ids(records: list[DocRecord]) -> None:
         seen[r.id] = r.path
 
 
-def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions) -> int:
-    """The parts of the site that depend on the whole corpus: assets, site index, DTS root."""
+def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
+                call: Callable[..., Any] = lambda fn, *args: fn(*args)) -> int:
+    """The parts of the site that depend on the whole corpus: assets, site index, DTS root.
+
+    ``call`` runs the site index's transformation (on a build's worker, where Saxon is warm)."""
     count = 0
     for name in ASSETS:
         target = staging / "assets" / name
@@ -676,7 +701,7 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions) 
         shutil.copyfile(xslt_path("html", "assets", name), target)
         count += 1
     if len(records) > 1:
-        _write(staging / "index.html", render_site_index([r.catalogue for r in records]))
+        _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records]))
         count += 1
     if options.dts:
         from .dts import DEFAULT_TITLE, write_static_parents, write_static_root
@@ -731,7 +756,7 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
             _check_unique_ids(records)
             files = sum(r.files for r in records) + _write_site(staging, records, options)
             state = {"version": STATE_VERSION, "register": validate_deps,
-                     "documents": {r.path: asdict(r) for r in records}}
+                     "documents": {r.path: vars(r) for r in records}}
             _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
             _swap_into_place(staging, out)
         except BaseException:
