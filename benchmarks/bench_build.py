@@ -11,7 +11,8 @@ teikit's modules are byte-compiled first (as ``pip install`` does) and the child
 - **Marginal cost per document.** For each size N and for ``--jobs 1`` and ``--jobs 2`` (the
   default on a 2-core machine): (T(N) - T(1)) / (N - 1), where T(1) builds a one-document corpus
   made the same way, against parsing and serialising one document with lxml.
-- **Parallelism.** T(N) at ``--jobs 1`` against ``--jobs 2``.
+- **Parallelism.** T(N) at ``--jobs 1`` against ``--jobs 2``, the two alternating ``--pairs`` times
+  (the median of the pairs' ratios).
 - **No-op rebuild.** A second ``--jobs 2`` build into the same folder, nothing changed.
 - **Peak memory.** Max RSS of the ``--jobs 1`` build, where one process does all the work.
 - **Stages.** Where one document's time goes, stage by stage, warm, in this process.
@@ -19,7 +20,7 @@ teikit's modules are byte-compiled first (as ``pip install`` does) and the child
 Output goes under ``--work`` (default ``benchmarks/.work``, beside the project, as a user's build
 output would be; on this machine a new file costs about four times as much under /tmp).
 
-Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 5] [--work DIR]
+Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 5] [--pairs 3] [--work DIR]
 """
 
 from __future__ import annotations
@@ -164,7 +165,8 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="cold builds (alternating with bare imports)")
+    parser.add_argument("--pairs", type=int, default=3, help="alternating --jobs 1 / --jobs 2 builds per size")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
     args = parser.parse_args()
     work: Path = args.work.resolve()
@@ -192,20 +194,28 @@ def main() -> None:
     print(f"| one-document corpus, --jobs 1 / --jobs 2 | {base[1] * 1000:.0f} / {base[2] * 1000:.0f} ms |")
     for n in args.sizes:
         tei = make_corpus(n, work / f"corpus-{n}")
-        # The machine's speed drifts; parse+serialise is measured around each build, and the median taken.
-        samples = [parse_serialise(tei)]
-        t1, rss1 = build_time(tei, work / f"out-{n}-1", 1)
-        samples.append(parse_serialise(tei))
-        t2, _ = build_time(tei, work / f"out-{n}-2", 2)
-        samples.append(parse_serialise(tei))
+        # The machine's speed drifts: --jobs 1 and --jobs 2 builds alternate, `pairs` times, and
+        # parse+serialise is measured around each build; medians are reported.
+        samples, t1s, t2s, rss = [parse_serialise(tei)], [], [], []
+        for _ in range(args.pairs):
+            t1, r1 = build_time(tei, work / f"out-{n}-1", 1)
+            samples.append(parse_serialise(tei))
+            t2, _ = build_time(tei, work / f"out-{n}-2", 2)
+            samples.append(parse_serialise(tei))
+            t1s.append(t1)
+            t2s.append(t2)
+            rss.append(r1)
         ps = statistics.median(samples)
+        t1, t2, rss1 = statistics.median(t1s), statistics.median(t2s), max(rss)
+        ratios = sorted(a / b for a, b in zip(t1s, t2s, strict=True))
         noop = statistics.median([timed(teikit("build", str(tei), "--out", str(work / f"out-{n}-2"), "-q",
-                                                "--jobs", "2")) for _ in range(3)])
+                                                "--jobs", "2")) for _ in range(5)])
         m1, m2 = (t1 - base[1]) / (n - 1), (t2 - base[2]) / (n - 1)
         print(f"\nN={n}: parse+serialise {ps * 1000:.2f} ms/document")
         print(f"| full build --jobs 1 | {t1:.1f} s; marginal {m1 * 1000:.1f} ms/document = {m1 / ps:.0f}x |")
         print(f"| full build --jobs 2 | {t2:.1f} s; marginal {m2 * 1000:.1f} ms/document = {m2 / ps:.0f}x |")
-        print(f"| --jobs 2 against --jobs 1 | {t1 / t2:.2f}x faster |")
+        print(f"| --jobs 2 against --jobs 1 | median {statistics.median(ratios):.2f}x faster "
+              f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)}) |")
         print(f"| no-op rebuild | {noop:.2f} s = {noop / t2 * 100:.1f}% of the full --jobs 2 build |")
         print(f"| peak RSS --jobs 1 | {rss1 / 1024:.0f} MiB |")
         for name in (f"out-{n}-1", f"out-{n}-2"):
