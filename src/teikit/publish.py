@@ -430,7 +430,6 @@ class _Workers:
         # Fewer documents than workers (the edition alone): build each document's two halves at once.
         self.split = self.count >= 2 and jobs < self.count and self.context.get_start_method() == "fork"
         self.pool: Any = None
-        self.local = False
 
     def __enter__(self) -> _Workers:
         return self
@@ -453,7 +452,6 @@ class _Workers:
         counted = sum(1 for t in tasks if t.part != REGISTER)
         outcomes: list[tuple[DocRecord, TeikitError | None]] = []
         if self.count == 1 or len(tasks) <= 1:
-            self.local = True
             _init_worker(*self.init)
             results: Iterator[tuple[DocRecord, TeikitError | None]] = map(_process, tasks)
         else:
