@@ -348,3 +348,22 @@ def test_default_jobs_follow_the_cores_this_process_may_use() -> None:
     run = _fresh_python(code)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "1"
+
+
+def test_one_document_is_built_in_this_process_when_forking_is_unsafe(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spawned workers cost more to start than a document costs to build: with Saxon already
+    running here (a server, a test session), one document and the register are built in-process."""
+    import concurrent.futures
+
+    from teikit import transform
+
+    transform.processor()
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started for one document")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    result = build(TEI_DIR, tmp_path / "out", BuildOptions(jobs=2))
+    assert len(result.documents) == 1 and result.validated and (tmp_path / "out" / "index.html").exists() is False
+    assert (tmp_path / "out" / result.documents[0] / "index.html").is_file()

@@ -451,7 +451,7 @@ class _Workers:
             tasks.append(Job(str(self.corpus.register_path), "", True, False, "", "", REGISTER))
         counted = sum(1 for t in tasks if t.part != REGISTER)
         outcomes: list[tuple[DocRecord, TeikitError | None]] = []
-        if self.count == 1 or len(tasks) <= 1:
+        if self.count == 1 or counted <= 1:  # one document (and the register): no pool to start
             _init_worker(*self.init)
             results: Iterator[tuple[DocRecord, TeikitError | None]] = map(_process, tasks)
         else:
