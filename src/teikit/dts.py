@@ -605,8 +605,8 @@ class _StaticNavigation:
         return "".join(parts)
 
 
-def write_static_resource(dc: DtsCorpus, ident: str, out: Path, base: str = STATIC_BASE,
-                          base_url: str = "") -> tuple[dict[str, Any], list[str]]:
+def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
+                          base: str = STATIC_BASE) -> tuple[dict[str, Any], list[str]]:
     """The static files of one Resource; returns its full Resource object (for the root) and the files.
 
     Every request the static URI templates can express is answered by a file: the resource's
@@ -668,12 +668,12 @@ def write_static_parents(title: str, members: list[dict[str, Any]], out: Path, b
     return written
 
 
-def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE, base_url: str = "") -> list[str]:
+def write_static(dc: DtsCorpus, out: Path, base: str = STATIC_BASE) -> list[str]:
     """The whole level-0 static API of a corpus under ``out`` (served as ``base``)."""
     written: list[str] = []
     members = []
     for ident in dc.ids():
-        summary, files = write_static_resource(dc, ident, out, base, base_url)
+        summary, files = write_static_resource(dc, ident, out, base)
         members.append(summary)
         written += files
     return written + write_static_root(dc.title, members, out, base) + write_static_parents(dc.title, members, out,

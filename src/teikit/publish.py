@@ -317,7 +317,7 @@ def _render_api(doc: Document, corpus: Corpus, options: BuildOptions, record: Do
 
     _safe_id(doc)
     dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=_WORKER["total"], documents=[doc])
-    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", base_url=options.base_url)
+    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts")
     record.resource = summary
     prefix = len(str(staging)) + 1
     return [f[prefix:].replace(os.sep, "/") for f in files]

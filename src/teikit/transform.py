@@ -68,9 +68,7 @@ def to_xdm(tree: etree._ElementTree | etree._Element, base_uri: str | None = Non
 def run(executable: PyXsltExecutable, source: PyXdmNode, params: dict[str, Any] | None = None) -> str:
     """Apply ``executable`` to ``source`` with ``params`` and return the serialised result."""
     with _lock:
-        executable.clear_parameters()
-        for name, value in (params or {}).items():
-            executable.set_parameter(name, _xdm_value(value))
+        _set_parameters(executable, params)
         try:
             result = executable.transform_to_string(xdm_node=source)
         except PySaxonApiError as exc:
@@ -82,9 +80,7 @@ def call_template(executable: PyXsltExecutable, name: str, params: dict[str, Any
     """Call the named template ``name`` (a Clark name, ``{uri}local``) and return its result as a
     document node, to be passed to later transformations as a parameter."""
     with _lock:
-        executable.clear_parameters()
-        for key, value in (params or {}).items():
-            executable.set_parameter(key, _xdm_value(value))
+        _set_parameters(executable, params)
         try:
             result = executable.call_template_returning_value(template_name=name)
         except PySaxonApiError as exc:
@@ -93,6 +89,13 @@ def call_template(executable: PyXsltExecutable, name: str, params: dict[str, Any
     if not isinstance(node, PyXdmNode):
         raise TeikitError(f"template {name} did not return one document")
     return node
+
+
+def _set_parameters(executable: PyXsltExecutable, params: dict[str, Any] | None) -> None:
+    """Replace the executable's stylesheet parameters (it is shared: earlier calls' values must go)."""
+    executable.clear_parameters()
+    for name, value in (params or {}).items():
+        executable.set_parameter(name, _xdm_value(value))
 
 
 def _xdm_value(value: Any) -> Any:
