@@ -73,3 +73,26 @@ def test_without_tei_folder_the_bundled_edition_is_used(
         assert (resource_dir(name)).is_dir()
     assert (resource_dir("xslt") / "html.xsl").is_file()
     assert (resource_dir("schema") / "teikit.rng").is_file()
+
+
+@pytest.mark.parametrize(("args", "code", "stream", "expected"), [
+    (["--version"], 0, "stdout", f"teikit, version {__version__}\n"),
+    (["info", str(TEI_DIR), "--format", "json"], 0, "stdout", '"paragraphs": 31'),
+    (["validate", "/nonexistent/teikit"], 2, "stdout", "/nonexistent/teikit: error [unreadable]"),
+    (["build", "--jobs", "many"], 2, "stderr", "Invalid value for '--jobs'"),
+    (["no-such-command"], 2, "stderr", "No such command"),
+])
+def test_the_installed_command_exits_quickly_with_its_code_and_all_its_output(
+        args: list[str], code: int, stream: str, expected: str) -> None:
+    """`teikit` (the entry point, which skips the interpreter's teardown) keeps click's exit codes
+    and flushes everything it printed, also into a pipe."""
+    import shutil
+    import subprocess
+
+    command = shutil.which("teikit")
+    assert command, "the teikit command is not installed (pip install -e .)"
+    run = subprocess.run([command, *args], capture_output=True, text=True, timeout=120)
+    assert run.returncode == code
+    assert expected in getattr(run, stream)
+    if args[0] == "info":
+        assert json.loads(run.stdout)["documents"] == 1  # the whole document, not a cut-off buffer

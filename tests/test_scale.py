@@ -257,13 +257,18 @@ def record(first, second, failure):
     parts.append([first.path.rsplit("/", 1)[-1], second.path.rsplit("/", 1)[-1], failure is None])
     return combine(first, second, failure)
 P._combine = record
-before = P._pool_context().get_start_method()
+children = []
+fork = P.os.fork
+def counted_fork():
+    children.append(1)
+    return fork()
+P.os.fork = counted_fork
+before = P.can_fork()
 tei, first, second = map(Path, sys.argv[1:4])
-P.build(tei, first, P.BuildOptions(jobs=2))   # a fresh process: forked workers
-after = P._pool_context().get_start_method()  # Saxon has not started here, the workers did
+P.build(tei, first, P.BuildOptions(jobs=2))   # a fresh process: one half here, one in a forked child
+after = P.can_fork()  # this process built the reading half: Saxon runs here now
 P.build(tei, second, P.BuildOptions(jobs=1))  # everything in this process
-print(json.dumps({"before": before, "after": after, "parts": parts,
-                  "final": P._pool_context().get_start_method()}))
+print(json.dumps({"before": before, "after": after, "parts": parts, "children": len(children)}))
 """
 
 
@@ -277,10 +282,11 @@ def test_a_fresh_process_forks_and_builds_the_edition_in_two_halves(tmp_path: Pa
     run = _fresh_python(FORKED_BUILDS, str(TEI_DIR), str(tmp_path / "forked"), str(tmp_path / "serial"))
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout)
-    assert seen["before"] == "fork" and seen["after"] == "fork"
+    assert seen["before"] is True
+    assert seen["after"] is False  # once Saxon runs in this process, forking is no longer safe
     doc = next(p.name for p in TEI_DIR.glob("*.xml") if p.name != "register.xml")
-    assert seen["parts"] == [[doc, doc, True]]  # one document, two workers: its two halves at once
-    assert seen["final"] == "spawn"  # once Saxon runs in this process, forking is no longer safe
+    assert seen["parts"] == [[doc, doc, True]]  # one document: its two halves at once
+    assert seen["children"] == 1  # one forked child beside this process, no pool
     forked, serial = files(tmp_path / "forked"), files(tmp_path / "serial")
     assert len(forked) > 200 and forked == serial
     state = [json.loads((tmp_path / name / STATE_FILE).read_text()) for name in ("forked", "serial")]
@@ -332,6 +338,96 @@ def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
     assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
+
+
+SLOW_HALVES = """
+import os, sys, time
+import teikit.publish as P
+tei, marks, out = sys.argv[1:4]
+def slow(job):  # each half marks that it started, then works for a long time
+    open(os.path.join(marks, f"{job.part}-{os.getpid()}"), "w").close()
+    time.sleep(120)
+P._process = slow
+sys.argv = ["teikit", "build", tei, "--out", out, "--jobs", "2"]
+import teikit.cli
+teikit.cli.entry()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_ctrl_c_stops_a_build_of_one_document_in_two_halves(tmp_path: Path) -> None:
+    """The lone document's halves run here and in one forked child: SIGINT to the process group
+    ends both, with one line and exit 130, no staging folder, no output and no child left."""
+    import os
+    import signal
+    import time
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    out = tmp_path / "site"
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_HALVES, str(TEI_DIR), str(marks), str(out)],
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(marks.iterdir())) < 2:
+            assert proc.poll() is None and time.monotonic() < deadline, "the two halves did not start"
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
+    assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
+    halves = {name.split("-")[0]: int(name.split("-")[1]) for name in os.listdir(marks)}
+    assert set(halves) == {"check+api", "reading"} and halves["reading"] == proc.pid
+    with pytest.raises(ProcessLookupError):  # the child is gone (and was reaped: no zombie)
+        os.kill(halves["check+api"], 0)
+
+
+def _child_value(x: int) -> int:
+    return x * 2
+
+
+def _child_raises(kind: str) -> None:
+    import os
+    import threading
+
+    if kind == "teikit":
+        raise OutputError("disk full", path="/out/x.html")
+    if kind == "unpicklable":
+        class Local(Exception):
+            pass
+        raise Local("a local exception class cannot be pickled")
+    if kind == "dies":
+        os._exit(3)
+    if kind == "hangs":
+        threading.Event().wait()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_forked_child_returns_its_result_or_its_error() -> None:
+    """The child's value comes back; its library error comes back whole (message, path); an
+    exception that cannot be pickled still arrives as its text; a child that dies is reported."""
+    import os
+
+    from teikit.errors import TeikitError
+    from teikit.publish import _Forked
+
+    with _Forked(_child_value, 21) as child:
+        assert child.result() == 42
+    with _Forked(_child_raises, "teikit") as child, pytest.raises(OutputError) as caught:
+        child.result()
+    assert str(caught.value) == "/out/x.html: error disk full"
+    with _Forked(_child_raises, "unpicklable") as child, pytest.raises(RuntimeError, match="cannot be pickled"):
+        child.result()
+    with _Forked(_child_raises, "dies") as child, pytest.raises(TeikitError, match="worker died"):
+        child.result()
+    with _Forked(_child_raises, "hangs") as child:  # leaving without the result stops the child
+        pid = child.pid
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "sched_setaffinity"), reason="no CPU affinity on this platform")

@@ -6,7 +6,9 @@ Exit codes: 0 ok, 1 invalid input, 2 usage error or unreadable input.  Library e
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -290,5 +292,27 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
     run(tei_dir, host, port, base_url or DEFAULT_BASE_URL)
 
 
+def entry() -> None:
+    """The ``teikit`` command: :func:`main`, then a quick exit.
+
+    Tearing the interpreter down (collecting every tree and module, stopping Saxon's runtime) takes
+    longer than building a small edition's last step; the command's work is done and its files are
+    closed by then, so the process flushes its output and ends without that teardown.
+    """
+    try:
+        main.main(prog_name="teikit")
+        code = 0
+    except SystemExit as exc:
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # python -m teikit.cli
-    main()
+    entry()

@@ -12,7 +12,6 @@ A reference is parsed against a fixed grammar, never pasted into XPath or a file
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import re
@@ -187,6 +186,8 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
         if key in (doc.id, cts_work(doc)):
             return doc
     ids = [p.stem for p in corpus.document_paths]
+    import difflib  # only for a reference that names no passage
+
     near = difflib.get_close_matches(key, ids, n=3, cutoff=0.0)
     raise ReferenceNotFound(f"no document {_printable(key)}; nearest: {', '.join(near)}")
 

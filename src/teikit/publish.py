@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -397,8 +398,8 @@ def usable_cores() -> int:
     return len(affinity(0)) if affinity else os.cpu_count() or 1
 
 
-def _pool_context() -> BaseContext:
-    """How workers start: forked where that is safe, else spawned.
+def can_fork() -> bool:
+    """Whether workers may be forked from this process rather than spawned.
 
     A forked worker starts in milliseconds with everything imported; a spawned one pays for a new
     interpreter and every import (about as long as building the edition).  Forking is safe only
@@ -406,13 +407,15 @@ def _pool_context() -> BaseContext:
     its own), which is the case for every ``teikit build`` on the command line.  A process that has
     already transformed something (a test session, a server) spawns its workers.
     """
+    transform = sys.modules.get(f"{__package__}.transform")
+    return (sys.platform.startswith("linux") and threading.active_count() == 1
+            and (transform is None or not transform.started()))
+
+
+def _pool_context() -> BaseContext:
     from multiprocessing import get_context
 
-    transform = sys.modules.get(f"{__package__}.transform")
-    if (sys.platform.startswith("linux") and threading.active_count() == 1
-            and (transform is None or not transform.started())):
-        return get_context("fork")
-    return get_context("spawn")
+    return get_context("fork" if can_fork() else "spawn")
 
 
 class _Workers:
@@ -426,9 +429,9 @@ class _Workers:
         self.init = (str(corpus.root), str(corpus.register_path) if corpus.register_path else None, options, total)
         self.corpus = corpus
         self.count = options.jobs or usable_cores()
-        self.context = _pool_context()
+        self.fork = can_fork()
         # Fewer documents than workers (the edition alone): build each document's two halves at once.
-        self.split = self.count >= 2 and jobs < self.count and self.context.get_start_method() == "fork"
+        self.split = self.count >= 2 and jobs < self.count and self.fork
         self.pool: Any = None
 
     def __enter__(self) -> _Workers:
@@ -454,12 +457,22 @@ class _Workers:
         if self.count == 1 or counted <= 1:  # one document (and the register): no pool to start
             _init_worker(*self.init)
             results: Iterator[tuple[DocRecord, TeikitError | None]] = map(_process, tasks)
+        elif self.split and counted == 2:
+            # One document in two halves: one forked child beside this process, not a pool, whose
+            # machinery alone (concurrent.futures, multiprocessing) costs 35 ms to import.
+            _init_worker(*self.init)
+            reading = [i for i, t in enumerate(tasks) if t.part == READING]
+            others = [t for t in tasks if t.part != READING]
+            with _Forked(_process_all, others) as child:
+                mine = _process(tasks[reading[0]])
+                theirs = iter(child.result())
+            results = iter([mine if i in reading else next(theirs) for i in range(len(tasks))])
         else:
             from concurrent.futures import ProcessPoolExecutor
 
-            if self.context.get_start_method() == "fork":
+            if self.fork:
                 from . import cite, dts, transform, validate  # noqa: F401 - loaded once, inherited by every worker
-            self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)), mp_context=self.context,
+            self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)), mp_context=_pool_context(),
                                             initializer=_init_worker, initargs=self.init)
             # Small chunks: a worker left with a long last chunk while the other idles costs more than
             # sending tasks one by one (measured: ~10% of a 100-document build with chunks of 12).
@@ -488,6 +501,75 @@ class _Workers:
             return fn(*args)
         result: T = self.pool.submit(fn, *args).result()
         return result
+
+
+def _process_all(jobs: list[Job]) -> list[tuple[DocRecord, TeikitError | None]]:
+    return [_process(job) for job in jobs]
+
+
+class _Forked:
+    """``fn(arg)`` in a forked child process, its result (or exception) sent back pickled.
+
+    Leaving the ``with`` block without having taken the result (an error or Ctrl-C in this
+    process) stops the child; either way no child outlives the block.  The child never returns
+    into the caller's code: it leaves through ``os._exit``, running no cleanup meant for the parent.
+    """
+
+    def __init__(self, fn: Callable[[Any], T], arg: Any) -> None:
+        self.fn, self.arg = fn, arg
+        self.pid = 0
+        self.fd = -1
+
+    def __enter__(self) -> _Forked:
+        import pickle
+
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child
+            code = 1
+            try:
+                os.close(read)
+                try:
+                    payload: tuple[bool, Any] = (True, self.fn(self.arg))
+                except BaseException as exc:  # every failure goes to the parent
+                    payload = (False, exc)
+                try:
+                    data = pickle.dumps(payload)
+                except Exception as exc:  # what cannot be pickled is sent as text
+                    what = payload[1] if not payload[0] else exc
+                    data = pickle.dumps((False, RuntimeError(f"{type(what).__name__}: {what}")))
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.fd = read
+        return self
+
+    def result(self) -> Any:
+        """Wait for the child; return what ``fn`` returned or raise what it raised."""
+        import pickle
+
+        with os.fdopen(self.fd, "rb") as pipe:
+            self.fd = -1
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data or os.waitstatus_to_exitcode(status) != 0:
+            raise TeikitError(f"a build worker died (exit status {os.waitstatus_to_exitcode(status)})")
+        ok, value = pickle.loads(data)
+        if not ok:
+            raise value
+        return value
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
 
 
 # ----------------------------------------------------------------------------------- build
