@@ -16,6 +16,9 @@ teikit's modules are byte-compiled first (as ``pip install`` does) and the child
 - **No-op rebuild.** A second ``--jobs 2`` build into the same folder, nothing changed.
 - **Peak memory.** Max RSS of the ``--jobs 1`` build, where one process does all the work.
 - **Stages.** Where one document's time goes, stage by stage, warm, in this process.
+- **Floor.** What no build of a document with saxonche can avoid: Saxon reading the document and
+  writing a same-sized result (an identity transformation), and creating the ~240 files a
+  document's outputs take (the static DTS API is most of them), shared by two workers.
 
 Output goes under ``--work`` (default ``benchmarks/.work``, beside the project, as a user's build
 output would be; on this machine a new file costs about four times as much under /tmp).
@@ -101,6 +104,30 @@ def file_creation(work: Path, count: int = 2000) -> float:
     return best
 
 
+def saxon_floor(tei: Path) -> tuple[float, float]:
+    """Seconds per document (the best of five passes) for Saxon to read it, and to run it through
+    an identity transformation and serialise it: the least any XSLT 3.0 output of a document costs
+    with saxonche, whatever the stylesheet does."""
+    from saxonche import PySaxonProcessor
+
+    proc = PySaxonProcessor(license=False)
+    identity = proc.new_xslt30_processor().compile_stylesheet(stylesheet_text=(
+        '<xsl:stylesheet version="3.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">'
+        '<xsl:mode on-no-match="shallow-copy"/></xsl:stylesheet>'))
+    texts = [p.read_text(encoding="utf-8") for p in tei.glob("*.xml") if p.name != "register.xml"][:100]
+    builder = proc.new_document_builder()
+    best_parse = best_copy = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        trees = [builder.parse_xml(xml_text=t) for t in texts]
+        best_parse = min(best_parse, (time.perf_counter() - start) / len(texts))
+        start = time.perf_counter()
+        for tree in trees:
+            identity.transform_to_string(xdm_node=tree)
+        best_copy = min(best_copy, (time.perf_counter() - start) / len(texts))
+    return best_parse, best_copy
+
+
 def build_time(tei: Path, out: Path, jobs: int) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
     result = rss_of(teikit("build", str(tei), "--out", str(out), "--jobs", str(jobs), "-q"))
@@ -112,7 +139,7 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
     from teikit import cite, transform, validate
     from teikit.dts import DtsCorpus, write_static_resource
     from teikit.load import Corpus
-    from teikit.publish import catalogue_record, citation_boxes
+    from teikit.publish import _entry_summaries, catalogue_record, citation_boxes
 
     corpus = Corpus.discover(tei)
     register = corpus.register
@@ -128,14 +155,15 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
 
     def html(doc: Any, boxes: Any) -> str:
         return transform.run(transform.compiled("html.xsl"), doc.xdm(),
-                             {"register": register.xdm(), "base-url": "https://x/", "citations": boxes})
+                             {"register": register.xdm(), "base-url": "https://x/", "citations": boxes,
+                              "entry-summaries": register.derived("entry-summaries", _entry_summaries)})
 
     def text(doc: Any) -> str:
         return transform.run(transform.compiled("text.xsl"), doc.xdm(),
                              {"register": register.xdm(), "base-url": "https://x/", "ids": False, "width": 0})
 
     def exports(items: list[dict[str, Any]]) -> tuple[str, str, str]:
-        return cite.csl_json(items), cite.to_bibtex(items), cite.to_ris(items)
+        return cite.csl_json(items, pretty=False), cite.to_bibtex(items), cite.to_ris(items)
 
     def static_api(doc: Any) -> Any:
         dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=1, documents=[doc])
@@ -178,6 +206,13 @@ def main() -> None:
     per_file = file_creation(work)
     print(f"| creating a small file here | {per_file * 1e6:.0f} µs (x 240 files = {per_file * 240 * 1000:.0f} ms "
           "per document) |")
+    floor_corpus = make_corpus(args.sizes[0], work / f"corpus-{args.sizes[0]}")
+    ps, (parse, copy) = parse_serialise(floor_corpus), saxon_floor(floor_corpus)
+    floor = (parse + copy + 240 * per_file) / 2
+    print(f"| lxml parse + serialise | {ps * 1000:.2f} ms; Saxon parse {parse * 1000:.2f} ms = {parse / ps:.1f}x, "
+          f"Saxon identity transform + serialise {copy * 1000:.2f} ms = {copy / ps:.1f}x |")
+    print(f"| floor of the marginal cost at 2 workers: (Saxon parse + identity + 240 files) / 2 | "
+          f"{floor * 1000:.2f} ms = {floor / ps:.1f}x parse+serialise, before any validation or rendering |")
 
     imports, cold = [], []
     for _ in range(args.runs):
