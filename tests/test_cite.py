@@ -113,6 +113,47 @@ def test_citation_data_comes_from_the_tei_header(tmp_path: Path) -> None:
     assert json.loads(out)[0]["container-title"] == "The Other Reporter"
 
 
+def test_csl_items_read_from_the_header() -> None:
+    """The article's item and a section's and a paragraph's, field by field: every value is read
+    from the TEI header (the author's name through the register), none is written in Python."""
+    from teikit.cite import csl_items
+    from teikit.load import Corpus
+
+    corpus = Corpus.discover(TEI_DIR)
+    items = csl_items(corpus.load_document(corpus.document_paths[0]), corpus, "https://e.example/ed")
+    base = {"type": "article-magazine", "title": "Khrushchev, Mao and Stalin’s Ghost",
+            "author": [{"family": "Deutscher", "given": "Isaac"}], "container-title": "The Reporter",
+            "publisher-place": "New York", "issued": {"date-parts": [[1959, 2, 19]]},
+            "available-date": items[0]["available-date"], "version": "1.0.0", "medium": "TEI digital edition",
+            "source": items[0]["source"], "language": "en", "note": items[0]["note"]}
+    assert items[0] == dict(sorted({**base, "id": DOC, "URL": f"https://e.example/ed/{DOC}/"}.items()))
+    assert items[0]["note"].startswith("Transcribed for the Marxists Internet Archive by Paul Flewers")
+    by_id = {item["id"]: item for item in items}
+    assert by_id[f"{DOC}:s1"]["section"] == "Section 1"  # the untitled opening section
+    assert by_id[f"{DOC}:s1"]["locator"] == "1–" + by_id[f"{DOC}:s1"]["locator"].split("–")[1]
+    assert by_id[f"{DOC}:p12"] == dict(sorted({**base, "id": f"{DOC}:p12", "URL": f"https://e.example/ed/{DOC}/#p12",
+                                               "locator": "12", "section": by_id[f"{DOC}:p12"]["section"]}.items()))
+    assert list(items[0]) == sorted(items[0])
+
+
+def test_csl_items_follow_xpath_string_rules(tmp_path: Path) -> None:
+    """normalize-space collapses XML whitespace only (a no-break space stays); with no register
+    the author's name is read from the text."""
+    from teikit.cite import csl_items
+    from teikit.load import Corpus
+
+    folder = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, folder)
+    doc = folder / f"{DOC}.xml"
+    doc.write_text(doc.read_text().replace("Khrushchev, Mao and Stalin", "Khrushchev,\u00a0Mao\tand\n   Stalin", 1))
+    (folder / "register.xml").unlink()
+    corpus = Corpus.discover(folder)
+    assert corpus.register is None
+    [item] = csl_items(corpus.load_document(doc), corpus, "https://e.example/")[:1]
+    assert item["title"] == "Khrushchev,\u00a0Mao and Stalin’s Ghost"
+    assert item["author"] == [{"family": "Deutscher", "given": "Isaac"}]
+
+
 def test_base_url_is_configurable() -> None:
     _, out, _ = cite("p3", "--format", "csl-json", "--base-url", "https://edition.example.net/deutscher")
     assert json.loads(out)[0]["URL"] == f"https://edition.example.net/deutscher/{DOC}/#p3"
