@@ -256,8 +256,8 @@ def _owned(files: list[str], ident: str) -> list[str]:
 
 # What a job does with its document: everything, or one of two halves that two workers can build
 # at once (used when there are fewer documents than workers, as in a build of the one edition):
-# validation, the static API and the plain text; the HTML edition and the citations.  The halves
-# are cut to take about as long as each other (measured: the second has the citation formatting).
+# validation and the static API; the reading outputs (HTML, plain text, citations).  Traced on a
+# cold build, the two take about as long as each other.
 WHOLE, CHECK_AND_API, READING = "whole", "check+api", "reading"
 REGISTER = "register"  # the register's own checks, on whichever worker is free
 
@@ -321,12 +321,9 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
 
 
 def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path, part: str) -> list[str]:
-    if part == READING:
-        outputs = render_html_and_exports(doc, corpus, options)
-    elif part == CHECK_AND_API:
-        outputs = render_text(doc, corpus, options)
-    else:
-        outputs = render_document(doc, corpus, options)
+    if part == CHECK_AND_API:
+        return []
+    outputs = render_document(doc, corpus, options)
     for rel, text in outputs.items():
         _write(staging / rel, text)
     return list(outputs)
