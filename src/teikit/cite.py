@@ -238,6 +238,31 @@ def _patch_citeproc() -> None:
 
     model.CitationStylesElement.get_macro = cached_macro
 
+    # Likewise every XPath query on the style (locale terms, inherited options, the enclosing
+    # layout: 100-200 per citation) and whether a group's subtree calls a variable (recomputed
+    # from the leaves for every group rendered): both depend on the style tree alone.  The keys
+    # hold the element proxies, so lxml hands back the same proxy for the same node next time.
+    xpath_search = model.CitationStylesElement.xpath_search
+    found: dict[tuple[Any, str], Any] = {}
+
+    def cached_search(self: Any, expression: str) -> Any:
+        key = (self, expression)
+        hit = found.get(key)
+        if hit is None:
+            hit = found[key] = xpath_search(self, expression)
+        return hit
+
+    model.CitationStylesElement.xpath_search = cached_search
+    calls: dict[Any, bool] = {}
+    for cls in (model.Parent, model.Text):
+        def remembered(self: Any, _compute: Any = cls.calls_variable) -> bool:
+            hit = calls.get(self)
+            if hit is None:
+                hit = calls[self] = bool(_compute(self))
+            return hit
+
+        cls.calls_variable = remembered
+
 
 @cache
 def _style(name: str) -> Any:
