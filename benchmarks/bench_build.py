@@ -179,7 +179,7 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
         step("to Saxon (once per document)", doc.xdm)
         step("Schematron (Saxon)", lambda c: list(validate._schematron_problems(c, register)), checked)
         step("untagged-mention lint", lambda c: list(validate._lint_untagged(c, register)), checked)
-        items = step("CSL items (Saxon)", cite.csl_items, doc, corpus, "https://x/")
+        items = step("CSL items (Python)", cite.csl_items, doc, corpus, "https://x/")
         boxes = step("citations (citeproc-py)", lambda d, it: transform.to_xdm(citation_boxes(d, it)), doc, items)
         step("HTML (Saxon)", html, doc, boxes)
         step("plain text (Saxon)", text, doc)
