@@ -402,6 +402,14 @@ def _names(item: dict[str, Any]) -> list[str]:
 def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
     """BibLaTeX ``@article`` entries (one per item; a passage cites its paragraphs as pages)."""
     entries = []
+    escaped: dict[str, str] = {}  # a document's items repeat their title, journal, note and names
+
+    def escape(value: str) -> str:
+        done = escaped.get(value)
+        if done is None:
+            done = escaped[value] = _bib_escape(value)
+        return done
+
     for item in items:
         date = _date(item)
         fields: list[tuple[str, str]] = [
@@ -421,7 +429,7 @@ def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
             fields.append(("chapter", item["section"]))
         key = re.sub(r"[^A-Za-z0-9:._-]", "-", item["id"])
         # url is a verbatim field in BibLaTeX: it is not escaped, but braces cannot occur in it.
-        body = ",\n".join(f"  {k} = {{{v.replace('{', '%7B').replace('}', '%7D') if k == 'url' else _bib_escape(v)}}}"
+        body = ",\n".join(f"  {k} = {{{v.replace('{', '%7B').replace('}', '%7D') if k == 'url' else escape(v)}}}"
                            for k, v in fields if v)
         entries.append(f"@article{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
