@@ -15,6 +15,8 @@ from urllib.parse import unquote
 import httpx
 import pytest
 import uvicorn
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import TEI_DIR
@@ -401,3 +403,9 @@ def test_cli_serve_listens_on_loopback_by_default() -> None:
         proc.terminate()
         _, err = proc.communicate(timeout=20)
     assert "DTS API on http://127.0.0.1:" in err and "Traceback" not in err
+
+
+@given(st.text())
+def test_static_paths_are_json_strings_as_the_encoder_writes_them(text: str) -> None:
+    """The shortcut for plain ASCII paths gives exactly what the JSON encoder gives, for any text."""
+    assert dts._json_string(text) == dts._compact(text)

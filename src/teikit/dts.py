@@ -194,6 +194,14 @@ class Resource:
     def units(self) -> list[Passage]:
         return self.index.passages
 
+    @cached_property
+    def families(self) -> dict[str, list[Passage]]:
+        """Each section's units (the section, then its paragraphs), in document order."""
+        out: dict[str, list[Passage]] = {}
+        for p in self.units():
+            out.setdefault(p.section, []).append(p)
+        return out
+
     def find(self, ident: str, what: str) -> Passage:
         p = self.index.by_id.get(ident)
         if p is None:
@@ -421,13 +429,16 @@ def _members(res: Resource, ref: Passage | None, start: Passage | None, end: Pas
     units = res.units()
     if down is None:
         return None
+    # A paragraph's siblings and a section's descendants are all in its section's family: looking
+    # there rather than through every unit keeps a static API of ~190 answers linear.
     if down == 0 and ref is not None:
-        return [p for p in units if (p.kind == ref.kind) and (ref.kind == "section" or p.section == ref.section)]
+        pool = units if ref.kind == "section" else res.families[ref.section]
+        return [p for p in pool if (p.kind == ref.kind) and (ref.kind == "section" or p.section == ref.section)]
     deepest = 10**6 if down == -1 else None
     if ref is not None:
         limit = deepest or res.level(ref) + down
-        return [p for p in units if (p.id == ref.id or (ref.kind == "section" and p.section == ref.id))
-                and res.level(p) <= limit]
+        return [p for p in res.families[ref.section]
+                if (p.id == ref.id or (ref.kind == "section" and p.section == ref.id)) and res.level(p) <= limit]
     if start is not None and end is not None:
         limit = deepest or max(res.level(start), res.level(end)) + down
         last = end.index
@@ -532,8 +543,10 @@ def _put(out: Path | str, base: str, url: str, text: str, written: list[str]) ->
 
     Plain strings rather than Path objects: a build writes a few hundred of these per document.
     """
-    path = os.path.join(out, url[len(base):].lstrip("/"))
-    parent = os.path.dirname(path)
+    rel = url[len(base):].lstrip("/")
+    parent, _, name = rel.rpartition("/")
+    parent = os.path.join(out, parent) if parent else os.fspath(out)
+    path = os.path.join(parent, name)
     if parent not in _MADE:
         os.makedirs(parent, exist_ok=True)
         _MADE.add(parent)
@@ -555,6 +568,14 @@ def _dump_navigation(body: dict[str, Any], res: Resource, urls: Urls) -> str:
     if cached is None:
         cached = res.objects[key] = {"json": _compact(body["resource"])}
     return _dump(dict(body, resource=None)).replace('"resource":null', '"resource":' + cached["json"], 1)
+
+
+_PLAIN = re.compile(r"[ !#-\[\]-~]*")  # printable ASCII but the quote and backslash: JSON writes it as it is
+
+
+def _json_string(text: str) -> str:
+    """``_compact(text)`` for a string, without the encoder for the plain ASCII of static paths."""
+    return f'"{text}"' if _PLAIN.fullmatch(text) else _compact(text)
 
 
 def _compact(value: Any) -> str:
@@ -596,7 +617,7 @@ class _StaticNavigation:
         if members is not None and len(members) > PAGE_SIZE:
             q = {"resource": [self.res.id]} | ({"ref": [ref.id]} if ref else {}) | ({"down": [down]} if down else {})
             return _dump_navigation(navigation(self.dc, self.urls, q), self.res, self.urls)
-        parts = [self.head, _compact(path), self.version]
+        parts = [self.head, _json_string(path), self.version]
         if members is not None:
             parts.append(',"member":[' + ",".join(self.units[p.id] for p in members) + "]")
         if ref is not None:
