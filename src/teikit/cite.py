@@ -144,9 +144,8 @@ def _date_parts(date: etree._Element, path: str) -> list[int]:
 
 def _csl_name(name: etree._Element, corpus: Corpus) -> dict[str, str]:
     """A CSL name from the register's preferred form ("Given Family"), else from the text."""
-    full = next((n for n in (_preferred_name(e) for e in _targets(name.get("ref"), corpus)) if n is not None),
-                None)
-    full = _normalize(_string(name)) if full is None else full
+    targets = _targets(name.get("ref"), corpus)
+    full = _preferred_name(targets[0]) if targets else _normalize(_string(name))
     words = full.split(" ") if full else []
     if len(words) > 1:
         return {"family": words[-1], "given": " ".join(words[:-1])}
@@ -174,13 +173,14 @@ def _first_entries(register: Register) -> dict[str, etree._Element]:
     return entries
 
 
-def _preferred_name(entry: etree._Element) -> str | None:
-    """The entry's ``@type="preferred"`` child, else its first ``…Name`` child, whitespace normalised."""
+def _preferred_name(entry: etree._Element) -> str:
+    """The entry's ``@type="preferred"`` child, else its first ``…Name`` child, whitespace
+    normalised ("" for an entry with neither, as the stylesheets' ``tk:preferred-name`` gives)."""
     children = [c for c in entry if isinstance(c.tag, str)]
     chosen = next((c for c in children if c.get("type") == "preferred"), None)
     if chosen is None:
         chosen = next((c for c in children if etree.QName(c).localname.endswith("Name")), None)
-    return None if chosen is None else _normalize(_string(chosen))
+    return _normalize(_string(chosen))
 
 
 def item_for(resolved: Resolved, items: list[dict[str, Any]]) -> dict[str, Any]:
