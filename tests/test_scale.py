@@ -466,3 +466,27 @@ def test_one_document_is_built_in_this_process_when_forking_is_unsafe(tmp_path: 
     result = build(TEI_DIR, tmp_path / "out", BuildOptions(jobs=2))
     assert len(result.documents) == 1 and result.validated and (tmp_path / "out" / "index.html").exists() is False
     assert (tmp_path / "out" / result.documents[0] / "index.html").is_file()
+
+
+FORK_REFUSED = """
+import errno, json, os, sys
+from pathlib import Path
+import teikit.publish as P
+
+def refuse():
+    raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+P.os.fork = refuse
+result = P.build(Path(sys.argv[1]), Path(sys.argv[2]), P.BuildOptions(jobs=2))
+print(json.dumps({"documents": result.documents, "files": result.files}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
+def test_a_refused_fork_builds_both_halves_here(tmp_path: Path) -> None:
+    """A process limit that refuses the lone document's child costs time, not the build: both
+    halves run in the command's process and the output is the one a serial build writes."""
+    run = _fresh_python(FORK_REFUSED, str(TEI_DIR), str(tmp_path / "here"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["files"] > 200
+    build(TEI_DIR, tmp_path / "serial", BuildOptions(jobs=1))
+    assert files(tmp_path / "here") == files(tmp_path / "serial")

@@ -482,10 +482,13 @@ class _Workers:
             _init_worker(*self.init)
             reading = [i for i, t in enumerate(tasks) if t.part == READING]
             others = [t for t in tasks if t.part != READING]
-            with _Forked(_process_all, others) as child:
-                mine = _process(tasks[reading[0]])
-                theirs = iter(child.result())
-            results = iter([mine if i in reading else next(theirs) for i in range(len(tasks))])
+            try:
+                with _Forked(_process_all, others) as child:
+                    mine = _process(tasks[reading[0]])
+                    theirs = iter(child.result())
+                results = iter([mine if i in reading else next(theirs) for i in range(len(tasks))])
+            except _ForkFailed:  # the system would not fork: both halves here, one after the other
+                results = map(_process, tasks)
         else:
             from concurrent.futures import ProcessPoolExecutor
 
@@ -526,6 +529,10 @@ def _process_all(jobs: list[Job]) -> list[tuple[DocRecord, TeikitError | None]]:
     return [_process(job) for job in jobs]
 
 
+class _ForkFailed(Exception):
+    """The system refused to fork (a process or memory limit)."""
+
+
 class _Forked:
     """``fn(arg)`` in a forked child process, its result (or exception) sent back pickled.
 
@@ -543,7 +550,12 @@ class _Forked:
         import pickle
 
         read, write = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError as exc:  # no process to spare (EAGAIN, ENOMEM): the caller may do without
+            os.close(read)
+            os.close(write)
+            raise _ForkFailed(str(exc)) from exc
         if self.pid == 0:  # the child
             code = 1
             try:
