@@ -208,6 +208,26 @@ def test_link_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
         assert_clean_failure(code, out, err, "[outside-corpus]")
 
 
+def test_links_below_the_corpus_folder(tmp_path: Path) -> None:
+    """A linked file in a subfolder that stays inside the corpus is read; one that leads outside
+    is refused; a linked folder is not walked at all, so nothing outside is read through it."""
+    from teikit.load import Corpus
+
+    tei = corpus_with(tmp_path, FIXTURES / "minimal" / "doc.xml")
+    (tei / "sub").mkdir()
+    os.symlink(tei / "doc.xml", tei / "sub" / "same.xml")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copyfile(FIXTURES / "minimal" / "doc.xml", outside / "other.xml")
+    os.symlink(outside, tei / "linked")
+    assert [p.relative_to(tei).as_posix() for p in Corpus.discover(tei).document_paths] == ["doc.xml", "sub/same.xml"]
+    os.symlink(outside / "other.xml", tei / "sub" / "away.xml")
+    for args in (["validate", str(tei)], ["build", str(tei), "--out", str(tmp_path / "o")], ["info", str(tei)]):
+        code, out, err = run(*args)
+        assert_clean_failure(code, out, err, "[outside-corpus]")
+        assert "sub/away.xml" in out + err
+
+
 def test_unwritable_output(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")

@@ -6,6 +6,7 @@ read one at a time (``Corpus.iter_documents``) so that memory does not grow with
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -140,6 +141,26 @@ class Register:
         return Counter(local_name(el) for el in self.entries.values())
 
 
+def _xml_files(top: Path) -> dict[Path, bool]:
+    """Every ``*.xml`` file below ``top`` (as ``top.rglob("*.xml")`` finds them: linked folders
+    are not walked), each with whether it is itself a symbolic link.  One ``scandir`` per folder:
+    the directory entries already say what is a file, a folder or a link."""
+    found: dict[Path, bool] = {}
+    folders = [top]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(folder / entry.name)
+            elif entry.name.endswith(".xml") and entry.is_file():
+                found[folder / entry.name] = entry.is_symlink()
+    return found
+
+
 def default_tei_dir() -> Path:
     """``./tei`` when it exists, else the edition bundled with the package."""
     here = Path("tei")
@@ -164,14 +185,18 @@ class Corpus:
             reg = path.parent / REGISTER_FILE
             docs = [] if path.name == REGISTER_FILE else [path]
             return cls(path.parent, docs, reg if reg.is_file() else None)
-        docs = sorted(p for p in path.rglob("*.xml") if p.name != REGISTER_FILE and p.is_file())
+        found = _xml_files(path)
+        docs = sorted(p for p in found if p.name != REGISTER_FILE)
         reg = path / REGISTER_FILE
         if not docs:
             raise UsageProblem("no TEI documents (*.xml) in this folder", path=str(path))
         root = path.resolve()
         for p in [*docs, *([reg] if reg.is_file() else [])]:
-            # A corpus shared as files may carry symbolic links; none may lead outside it.
-            if not p.resolve().is_relative_to(root):
+            # A corpus shared as files may carry symbolic links; none may lead outside it.  Linked
+            # folders are not walked, so only a linked file needs resolving (a no-op rebuild of a
+            # large corpus would otherwise spend most of its time in realpath).
+            linked = found[p] if p in found else p.is_symlink()
+            if linked and not p.resolve().is_relative_to(root):
                 raise InvalidInput("is a link to a file outside the corpus folder; refusing to read it",
                                    path=str(p), rule="outside-corpus")
         return cls(path, docs, reg if reg.is_file() else None)
