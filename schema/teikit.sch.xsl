@@ -105,11 +105,11 @@
                  mode="pattern-4"
                  priority="999">
       <xsl:variable name="expected"
-                    select="'p' || count(preceding::tei:p[parent::tei:div/parent::tei:body]) + 1"/>
+                    select="'p' || count(../preceding-sibling::tei:div/tei:p) + count(preceding-sibling::tei:p) + 1"/>
       <xsl:if test="not(@xml:id = $expected)">
          <problem rule="passage-id-paragraph" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Paragraph <xsl:value-of select="count(preceding::tei:p[parent::tei:div/parent::tei:body]) + 1"/> must have the passage ID “<xsl:value-of select="$expected"/>” (paragraphs are p1, p2, … through the whole document); found “<xsl:value-of select="@xml:id"/>”.</problem>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Paragraph <xsl:value-of select="count(../preceding-sibling::tei:div/tei:p) + count(preceding-sibling::tei:p) + 1"/> must have the passage ID “<xsl:value-of select="$expected"/>” (paragraphs are p1, p2, … through the whole document); found “<xsl:value-of select="@xml:id"/>”.</problem>
       </xsl:if>
    </xsl:template>
    <xsl:template match="tei:refsDecl" mode="pattern-4" priority="998">
