@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -324,20 +325,27 @@ def test_split_build_of_an_invalid_document_reports_validation_not_rendering(
 def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
     """SIGINT reaches the whole process group (as from a terminal): the build stops within
     seconds with one line and exit 130, and leaves no staging folder and no output behind."""
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "40", str(tmp_path / "c")],
+                   check=True, capture_output=True)
+    out = tmp_path / "site"
+    _interrupt_cleanly([sys.executable, "-m", "teikit.cli", "build", str(tmp_path / "c" / "tei"), "--out", str(out),
+                        "--jobs", "2", "-q"], out,
+                       lambda: bool(list(tmp_path.glob(".site.building-*/*"))))  # workers are writing
+
+
+def _interrupt_cleanly(command: list[str], out: Path, started: Callable[[], bool]) -> int:
+    """Run ``command`` in its own process group, send SIGINT to the group (as a terminal's Ctrl-C
+    does) once ``started()``, and check the clean stop: one line, exit 130, no output and no
+    staging folder beside it.  Returns the process ID."""
     import os
     import signal
     import time
 
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "40", str(tmp_path / "c")],
-                   check=True, capture_output=True)
-    out = tmp_path / "site"
-    proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "build", str(tmp_path / "c" / "tei"), "--out",
-                             str(out), "--jobs", "2", "-q"], stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                            start_new_session=True)
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not list(tmp_path.glob(".site.building-*/*")):  # workers are writing
-            assert proc.poll() is None and time.monotonic() < deadline, "the build did not start writing"
+        while not started():
+            assert proc.poll() is None and time.monotonic() < deadline, "the build did not get going"
             time.sleep(0.02)
         os.killpg(proc.pid, signal.SIGINT)
         _, err = proc.communicate(timeout=60)
@@ -346,7 +354,8 @@ def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130
     assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
-    assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
+    assert not out.exists() and not list(out.parent.glob(f".{out.name}.building-*"))
+    return proc.pid
 
 
 SLOW_HALVES = """
@@ -368,29 +377,14 @@ def test_ctrl_c_stops_a_build_of_one_document_in_two_halves(tmp_path: Path) -> N
     """The lone document's halves run here and in one forked child: SIGINT to the process group
     ends both, with one line and exit 130, no staging folder, no output and no child left."""
     import os
-    import signal
-    import time
 
     marks = tmp_path / "marks"
     marks.mkdir()
     out = tmp_path / "site"
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_HALVES, str(TEI_DIR), str(marks), str(out)],
-                            stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while len(list(marks.iterdir())) < 2:
-            assert proc.poll() is None and time.monotonic() < deadline, "the two halves did not start"
-            time.sleep(0.02)
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-    assert proc.returncode == 130
-    assert err.strip().splitlines() == ["teikit: interrupted; previous output left as it was"]
-    assert not out.exists() and not list(tmp_path.glob(".site.building-*"))
+    pid = _interrupt_cleanly([sys.executable, "-c", SLOW_HALVES, str(TEI_DIR), str(marks), str(out)], out,
+                             lambda: len(list(marks.iterdir())) == 2)  # both halves are working
     halves = {name.split("-")[0]: int(name.split("-")[1]) for name in os.listdir(marks)}
-    assert set(halves) == {"check+api", "reading"} and halves["reading"] == proc.pid
+    assert set(halves) == {"check+api", "reading"} and halves["reading"] == pid
     with pytest.raises(ProcessLookupError):  # the child is gone (and was reaped: no zombie)
         os.kill(halves["check+api"], 0)
 

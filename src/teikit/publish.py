@@ -128,43 +128,26 @@ def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str | None
 
 def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
     """The reading outputs of one document, by path relative to the output folder."""
-    return {**render_html_and_exports(doc, corpus, options), **render_text(doc, corpus, options)}
-
-
-def render_html_and_exports(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
-    """The HTML reading edition of one document and its citation exports (CSL-JSON, BibLaTeX, RIS)."""
     from . import cite, transform
 
-    register = _register(doc, corpus)
+    if corpus.register is None:
+        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+    _safe_id(doc)
+    source = doc.xdm()
+    common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
-    html = transform.run(transform.compiled("html.xsl"), doc.xdm(),
-                         {"register": register.xdm(), "base-url": options.base_url,
-                          "citations": transform.to_xdm(citation_boxes(doc, items)),
-                          "entry-summaries": register.derived("entry-summaries", _entry_summaries)})
+    html = transform.run(transform.compiled("html.xsl"), source,
+                         {**common, "citations": transform.to_xdm(citation_boxes(doc, items)),
+                          "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
+    text = transform.run(transform.compiled("text.xsl"), source,
+                         {**common, "ids": options.text_ids, "width": options.text_width})
     return {
         f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
+        f"{doc.id}/{doc.id}.txt": text,
         f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items, pretty=False),
         f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items),
         f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
     }
-
-
-def render_text(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
-    """The plain-text reading edition of one document."""
-    from . import transform
-
-    register = _register(doc, corpus)
-    text = transform.run(transform.compiled("text.xsl"), doc.xdm(),
-                         {"register": register.xdm(), "base-url": options.base_url,
-                          "ids": options.text_ids, "width": options.text_width})
-    return {f"{doc.id}/{doc.id}.txt": text}
-
-
-def _register(doc: Document, corpus: Corpus) -> Register:
-    if corpus.register is None:
-        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
-    _safe_id(doc)
-    return corpus.register
 
 
 def _entry_summaries(register: Register) -> Any:
@@ -306,7 +289,8 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
     written: list[str] = []
     try:
         doc = doc or corpus.load_document(path)
-        written += _render_reading(doc, corpus, options, staging, part)
+        if part != CHECK_AND_API:
+            written += _render_reading(doc, corpus, options, staging)
     except TeikitError as exc:
         if part == READING and need_validate:
             return record, exc
@@ -320,9 +304,7 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
     return record, None
 
 
-def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path, part: str) -> list[str]:
-    if part == CHECK_AND_API:
-        return []
+def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path) -> list[str]:
     outputs = render_document(doc, corpus, options)
     for rel, text in outputs.items():
         _write(staging / rel, text)

@@ -8,9 +8,10 @@ package's own ``xslt/`` folder.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lxml import etree
 from saxonche import PySaxonApiError, PySaxonProcessor, PyXdmNode, PyXsltExecutable
@@ -19,6 +20,7 @@ from .errors import TeikitError
 from .resources import xslt_path
 
 _lock = threading.Lock()
+T = TypeVar("T")
 
 
 @cache
@@ -67,28 +69,29 @@ def to_xdm(tree: etree._ElementTree | etree._Element, base_uri: str | None = Non
 
 def run(executable: PyXsltExecutable, source: PyXdmNode, params: dict[str, Any] | None = None) -> str:
     """Apply ``executable`` to ``source`` with ``params`` and return the serialised result."""
-    with _lock:
-        _set_parameters(executable, params)
-        try:
-            result = executable.transform_to_string(xdm_node=source)
-        except PySaxonApiError as exc:
-            raise TeikitError(f"transformation failed: {exc}") from None
+    result = _invoke(executable, params, lambda: executable.transform_to_string(xdm_node=source))
     return result or ""
 
 
 def call_template(executable: PyXsltExecutable, name: str, params: dict[str, Any] | None = None) -> PyXdmNode:
     """Call the named template ``name`` (a Clark name, ``{uri}local``) and return its result as a
     document node, to be passed to later transformations as a parameter."""
-    with _lock:
-        _set_parameters(executable, params)
-        try:
-            result = executable.call_template_returning_value(template_name=name)
-        except PySaxonApiError as exc:
-            raise TeikitError(f"transformation failed: {exc}") from None
+    result = _invoke(executable, params, lambda: executable.call_template_returning_value(template_name=name))
     node = result.head if result is not None and result.size == 1 else None
     if not isinstance(node, PyXdmNode):
         raise TeikitError(f"template {name} did not return one document")
     return node
+
+
+def _invoke(executable: PyXsltExecutable, params: dict[str, Any] | None, action: Callable[[], T]) -> T:
+    """``action`` on the shared executable with ``params`` set, one caller at a time; Saxon's
+    errors become one-line library errors."""
+    with _lock:
+        _set_parameters(executable, params)
+        try:
+            return action()
+        except PySaxonApiError as exc:
+            raise TeikitError(f"transformation failed: {exc}") from None
 
 
 def _set_parameters(executable: PyXsltExecutable, params: dict[str, Any] | None) -> None:
