@@ -147,19 +147,17 @@ def test_validate_and_build(case: str, tmp_path: Path) -> None:
             [line] = [ln for ln in out.splitlines() if "error" in ln]
             assert line.startswith(str(tei / "doc.xml") + ":")
     site = tmp_path / "site"
-    previous = tmp_path / "site" / "marker.txt"
-    previous.parent.mkdir()
-    previous.write_text("previous output")
+    build(FIXTURES / "minimal", site, BuildOptions(jobs=1))  # a previous output, which must survive a failure
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     code, out, err = run("build", str(tei), "--out", str(site), "-j", "1")
     if code_expected == 0:
         assert code == 0, out + err
-        assert not previous.exists()
         assert_safe_site(site)
     else:
         assert_clean_failure(code, out, err, fragment)
-        assert previous.read_text() == "previous output" and sorted(p.name for p in site.iterdir()) == ["marker.txt"]
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock"]
-    assert leftovers == []
+        assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+    assert leftovers == []  # no staging folder, and no lock file either
 
 
 def test_escaping_of_markup_in_title_and_text(tmp_path: Path) -> None:

@@ -6,9 +6,7 @@ Exit codes: 0 ok, 1 invalid input, 2 usage error or unreadable input.  Library e
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 import sys
 from collections.abc import Callable
@@ -19,14 +17,28 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import TeikitError
+from .errors import TeikitError, Terminated
 from .load import Corpus, corpus_info
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The one line and the exit code for Ctrl-C (130) or SIGTERM (143): what the interruption left,
+    as the library recorded it (a build says whether the old or the new output is in place)."""
+    outcome = getattr(exc, "teikit_outcome", None)
+    line = "teikit: interrupted" + (f"; {outcome}" if outcome else "")
+    return line, 143 if isinstance(exc, Terminated) else 130
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an operating-system failure that no library call turned into a TeikitError."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"teikit: {where}error {exc.strerror or exc}"
+
+
 def reports_errors(func: F) -> F:
-    """Turn library errors into one stderr line and the error's exit code."""
+    """Turn library errors, OS failures and interrupts into one stderr line and an exit code."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -35,14 +47,33 @@ def reports_errors(func: F) -> F:
         except TeikitError as exc:
             click.echo(f"teikit: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("teikit: interrupted; previous output left as it was", err=True)
-            sys.exit(130)
+        except OSError as exc:
+            click.echo(os_error_line(exc), err=True)
+            sys.exit(2)
+        except KeyboardInterrupt as exc:
+            line, code = interrupted_line(exc)
+            click.echo(line, err=True)
+            sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
 
 
+def notice(message: str) -> None:
+    """One line on stderr about something the user did not ask for by name (a default folder)."""
+    click.echo(f"teikit: {message}", err=True)
+
+
+def discover(tei_dir: Path | None) -> Corpus:
+    """The corpus a command works on; says on stderr which folder it is when none was named."""
+    corpus = Corpus.discover(tei_dir)
+    if corpus.notice:
+        notice(corpus.notice)
+    return corpus
+
+
 PATH_ARG = click.Path(path_type=Path)
+MAX_WIDTH = 10_000  # a line wider than this is no wrapping at all; Saxon's integers stop at 2**31
+MAX_JOBS = 512
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,7 +89,7 @@ def main() -> None:
 @reports_errors
 def info(tei_dir: Path | None, fmt: str) -> None:
     """Summarise the corpus in TEI_DIR (default: ./tei)."""
-    corpus = Corpus.discover(tei_dir)
+    corpus = discover(tei_dir)
     data = corpus_info(corpus).as_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
@@ -88,7 +119,8 @@ def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
     """
     from .validate import ERROR, iter_errors
 
-    problems = list(iter_errors(list(paths) or None, lint=not no_lint))
+    targets = list(paths) or [discover(None).root]
+    problems = list(iter_errors(targets, lint=not no_lint))
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
     else:
@@ -138,18 +170,19 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 
 @main.command()
 @click.argument("tei_dir", required=False, type=PATH_ARG)
-@click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True,
-              help="Output folder (replaced atomically).")
+@click.option("--out", "out", type=PATH_ARG, default=None,
+              help="Output folder (default dist/): new, empty, or an earlier teikit output; replaced atomically.")
 @click.option("--base-url", default=None, help="Base URL of the published edition (default: a placeholder).")
 @click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
-@click.option("--width", type=click.IntRange(min=0), default=0, help="Plain text: wrap at N columns.")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
-              help="Worker processes (default 0: one per core this process may use).")
+@click.option("--width", type=click.IntRange(min=0, max=MAX_WIDTH), default=0,
+              help=f"Plain text: wrap at N columns (0: no wrapping; at most {MAX_WIDTH}).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0, max=MAX_JOBS), default=0,
+              help=f"Worker processes (default 0: one per core this process may use; at most {MAX_JOBS}).")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 @reports_errors
-def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, width: int, jobs: int,
+def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
           shard: str | None, no_dts: bool, quiet: bool) -> None:
     """Validate TEI_DIR (default ./tei) and build the edition into --out (default dist/)."""
     from .errors import ValidationFailed
@@ -158,13 +191,20 @@ def build(tei_dir: Path | None, out: Path, base_url: str | None, ids: bool, widt
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
                            shard=_shard(shard), dts=not no_dts)
+    corpus_dir = discover(tei_dir).root if tei_dir is None else tei_dir
+    if out is None:
+        out = Path("dist")
+        if not quiet:
+            notice(f"writing to {out}/ (the default --out)")
     try:
-        result = run_build(tei_dir, out, options, progress=_progress(quiet))
+        result = run_build(corpus_dir, out, options, progress=_progress(quiet))
     except ValidationFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
+    for line in result.notices:
+        notice(line)
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     if not quiet:
@@ -196,6 +236,8 @@ def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: s
             click.echo(str(problem), err=True)
         click.echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
+    for line in result.notices:
+        notice(line)
     click.echo(f"merged {len(result.documents)} document(s) from {len(shards)} shard(s) into {result.out}")
 
 
@@ -214,7 +256,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
     from .passages import resolve as resolve_ref
     from .publish import DEFAULT_BASE_URL
 
-    corpus = Corpus.discover(tei_dir)
+    corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
     click.echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL), nl=False)
 
@@ -234,7 +276,7 @@ def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: 
     from .passages import resolve as resolve_ref
     from .publish import DEFAULT_BASE_URL
 
-    corpus = Corpus.discover(tei_dir)
+    corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
     item = item_for(resolved, csl_items(resolved.doc, corpus, base_url or DEFAULT_BASE_URL))
     click.echo(render(item, fmt, style), nl=False)
@@ -252,7 +294,7 @@ def passages_check(tei_dir: Path | None) -> None:
     """Fail when a published passage disappeared, was reused, or changed without a revision."""
     from .passages import MANIFEST_FILE, check_stability, load_manifest
 
-    corpus = Corpus.discover(tei_dir)
+    corpus = discover(tei_dir)
     problems = check_stability(corpus, load_manifest(corpus.root / MANIFEST_FILE))
     for problem in problems:
         click.echo(str(problem))
@@ -268,7 +310,7 @@ def passages_update(tei_dir: Path | None) -> None:
     """Record new passages and recorded revisions in the manifest (the only way it changes)."""
     from .passages import MANIFEST_FILE, load_manifest, update_manifest, write_manifest
 
-    corpus = Corpus.discover(tei_dir)
+    corpus = discover(tei_dir)
     path = corpus.root / MANIFEST_FILE
     manifest, notes = update_manifest(corpus, load_manifest(path))
     write_manifest(path, manifest)
@@ -292,26 +334,37 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
     run(tei_dir, host, port, base_url or DEFAULT_BASE_URL)
 
 
-def entry() -> None:
-    """The ``teikit`` command: :func:`main`, then a quick exit.
+def run() -> int:
+    """Run :func:`main` as the command does and return its exit code (no teardown, no exit).
 
-    Tearing the interpreter down (collecting every tree and module, stopping Saxon's runtime) takes
-    longer than building a small edition's last step; the command's work is done and its files are
-    closed by then, so the process flushes its output and ends without that teardown.
+    Click's own handling of Ctrl-C ("Aborted!", exit 1) is replaced by the command's: the
+    interrupt propagates to :func:`teikit._entry.entry`, which prints one line and exits 130.
     """
     try:
-        main.main(prog_name="teikit")
-        code = 0
+        main.main(prog_name="teikit", standalone_mode=False)
+        return 0
+    except click.exceptions.Abort:
+        raise KeyboardInterrupt from None
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
-            code = exc.code or 0
-        else:
-            print(exc.code, file=sys.stderr)
-            code = 1
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
+            return exc.code or 0
+        print(exc.code, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        click.echo(os_error_line(exc), err=True)
+        return 2
+
+
+def entry() -> None:
+    """The ``teikit`` command (kept here for ``python -m teikit.cli``): see :mod:`teikit._entry`."""
+    from ._entry import entry as run_entry
+
+    run_entry()
 
 
 if __name__ == "__main__":  # python -m teikit.cli

@@ -66,9 +66,13 @@ class UsageProblem(TeikitError):
 
 
 class OutputError(TeikitError):
-    """Output could not be written; the previous output is untouched."""
+    """Output could not be written (an operating-system failure); the previous output is untouched."""
 
-    exit_code = 1
+    exit_code = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every cleanup a Ctrl-C runs also runs for it (exit 143)."""
 
 
 def _one_line(text: str, limit: int = 400) -> str:

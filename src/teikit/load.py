@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from .errors import InvalidInput, Unreadable, UsageProblem
+from .outdir import has_marker
 from .resources import resource_dir
 from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file, source_line
 
@@ -143,7 +144,8 @@ class Register:
 
 def _xml_files(top: Path) -> dict[Path, bool]:
     """Every ``*.xml`` file below ``top`` (as ``top.rglob("*.xml")`` finds them: linked folders
-    are not walked), each with whether it is itself a symbolic link.  One ``scandir`` per folder:
+    are not walked, nor folders that carry teikit's output marker), each with whether it is itself
+    a symbolic link.  One ``scandir`` per folder:
     the directory entries already say what is a file, a folder or a link."""
     found: dict[Path, bool] = {}
     folders = [top]
@@ -155,16 +157,32 @@ def _xml_files(top: Path) -> dict[Path, bool]:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                folders.append(folder / entry.name)
+                if not has_marker(folder / entry.name):  # a teikit output is never read back as input
+                    folders.append(folder / entry.name)
             elif entry.name.endswith(".xml") and entry.is_file():
                 found[folder / entry.name] = entry.is_symlink()
     return found
 
 
-def default_tei_dir() -> Path:
-    """``./tei`` when it exists, else the edition bundled with the package."""
+def default_tei_dir() -> tuple[Path, str]:
+    """``./tei`` when it exists, else the edition bundled with the package; and a line saying which.
+
+    Falling back silently would let a user believe their own files had been read: the line says
+    which folder is used and, where the current folder holds XML files, how to use those instead.
+    """
     here = Path("tei")
-    return here if here.is_dir() else resource_dir("tei")
+    if here.is_dir():
+        return here, "using the corpus in ./tei (name a folder to use another)"
+    bundled = resource_dir("tei")
+    line = f"no ./tei folder here; using the edition bundled with teikit ({bundled})"
+    try:
+        own = sorted(n for n in os.listdir(".") if n.endswith(".xml"))
+    except OSError:
+        own = []
+    if own:
+        line += (f"; the XML files here ({', '.join(own[:3])}{', …' if len(own) > 3 else ''}) were not read: "
+                 "name them, or this folder (.), to use them")
+    return bundled, line
 
 
 @dataclass
@@ -174,11 +192,14 @@ class Corpus:
     root: Path
     document_paths: list[Path]
     register_path: Path | None
+    notice: str | None = None  # set when no folder was named: which one was used, in one line
 
     @classmethod
     def discover(cls, path: Path | None = None) -> Corpus:
         """Find the documents below ``path`` (a folder, or a single file)."""
-        path = default_tei_dir() if path is None else path
+        notice = None
+        if path is None:
+            path, notice = default_tei_dir()
         if not path.exists():
             raise Unreadable("no such file or directory", path=str(path))
         if path.is_file():
@@ -199,7 +220,7 @@ class Corpus:
             if linked and not p.resolve().is_relative_to(root):
                 raise InvalidInput("is a link to a file outside the corpus folder; refusing to read it",
                                    path=str(p), rule="outside-corpus")
-        return cls(path, docs, reg if reg.is_file() else None)
+        return cls(path, docs, reg if reg.is_file() else None, notice)
 
     @cached_property
     def register(self) -> Register | None:

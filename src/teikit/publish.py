@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -26,18 +25,18 @@ import re
 import shutil
 import signal
 import sys
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
 from lxml import etree
 
-from . import __version__
-from .errors import InvalidInput, OutputError, TeikitError, UsageProblem, ValidationFailed
+from . import __version__, outdir
+from .errors import InvalidInput, OutputError, TeikitError, Unreadable, UsageProblem, ValidationFailed
 from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document, Register
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
@@ -83,6 +82,7 @@ class BuildResult:
     files: int = 0
     warnings: list[Problem] = field(default_factory=list)
     up_to_date: bool = False
+    notices: list[str] = field(default_factory=list)  # what was done besides building (recovery)
 
 
 @dataclass
@@ -101,6 +101,7 @@ class DocRecord:
     files: int = 0
     digest: str = ""  # content hash of the document when it was built
     stat: list[int] = field(default_factory=list)  # its size, mtime (ns) and inode then
+    outputs: str = ""  # fingerprint of its output files as written (see _fingerprint)
 
     def problem_objects(self) -> list[Problem]:
         return [Problem(**p) for p in self.problems]
@@ -224,6 +225,34 @@ def _init_worker(root: str, register: str | None, options: BuildOptions, total: 
     _WORKER.update(corpus=corpus, options=options, total=total, manifest=manifest)
 
 
+def _init_pool_worker(*args: Any) -> None:
+    """A pool worker: Ctrl-C goes to the whole process group, and only the command handles it (it
+    stops the pool); a worker that took it too would print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _init_worker(*args)
+
+
+def _fingerprint(root: Path, files: Iterable[str]) -> str:
+    """A fingerprint of output files as they are on disk: their names, sizes, modification times
+    and inodes, folded so that the order does not matter (two halves of a document combine by XOR,
+    and a walk of the output finds the same value).  A deleted, added or rewritten file changes it."""
+    total = 0
+    for rel in files:
+        st = os.lstat(os.path.join(root, rel))
+        total ^= _file_print(rel, st)
+    return f"{total:016x}"
+
+
+def _file_print(rel: str, st: os.stat_result) -> int:
+    key = f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_mode}".encode()
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big")
+
+
+def _xor(a: str, b: str) -> str:
+    return f"{int(a or '0', 16) ^ int(b or '0', 16):016x}"
+
+
 def _owned(files: list[str], ident: str) -> list[str]:
     """The top-most output paths that belong to one document (its folder, its DTS files)."""
     marker = quote(ident, safe="")
@@ -301,6 +330,7 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
         written += _render_api(doc, corpus, options, record, staging)
     record.owned = _owned(written, doc.id)
     record.files = len(written)
+    record.outputs = _fingerprint(staging, written)
     return record, None
 
 
@@ -333,6 +363,7 @@ def _combine(first: DocRecord, second: DocRecord, failure: TeikitError | None) -
         raise failure
     first.owned = sorted(set(first.owned) | set(second.owned))
     first.files += second.files
+    first.outputs = _xor(first.outputs, second.outputs)
     first.id = first.id or second.id
     return first
 
@@ -357,40 +388,47 @@ def _records(state: dict[str, Any]) -> dict[str, DocRecord]:
     return out
 
 
-@contextlib.contextmanager
-def _locked(out: Path) -> Iterator[None]:
-    """Hold ``.<out>.lock`` beside the output for the whole write; a second build is refused."""
-    lock_path = out.parent / f".{out.name}.lock"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(lock_path, "a+")  # noqa: SIM115 - held for the duration of the context
-    except OSError as exc:
-        raise OutputError(f"cannot write beside the output folder: {exc.strerror or exc}", path=str(out)) from None
-    try:
+def _link_tree(src_root: Path, rel: str, dst_root: Path) -> bool:
+    """Hard-link a file or folder of an earlier output into the staging folder (copy where linking
+    fails); True when every file was linked, so that its fingerprint is unchanged.
+
+    Only regular files are taken and folders are walked without following links: a link found in
+    an output (which teikit never writes) is not followed out of it.  ``rel`` must be a plain
+    relative path inside ``src_root``.
+    """
+    if not _plain_relative(rel):
+        raise InvalidInput(f"recorded output path {rel!r} is absolute or leaves its folder; refusing it",
+                           path=str(src_root), rule="output-path")
+    linked = True
+    src = os.path.join(src_root, rel)
+    if os.path.isdir(src) and not os.path.islink(src):
+        files = []
+        for folder, dirs, names in os.walk(src):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            files += [os.path.join(folder, n) for n in names]
+    else:
+        files = [src]
+    for path in files:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise OutputError(f"another build is writing to this output folder (lock {lock_path}); "
-                              "wait for it to finish", path=str(out)) from None
-        yield
-    finally:
-        fh.close()
-
-
-def _link_tree(src_root: Path, rel: str, dst_root: Path) -> int:
-    """Hard-link (or copy) a file or folder from the previous output into the staging folder."""
-    src = src_root / rel
-    count = 0
-    paths = [src] if src.is_file() else [p for p in src.rglob("*") if p.is_file()]
-    for p in paths:
-        target = dst_root / p.relative_to(src_root)
+            st = os.lstat(path)
+        except FileNotFoundError:
+            continue
+        if not S_ISREG(st.st_mode):
+            continue  # a link or a special file: never teikit's, never followed
+        target = dst_root / os.path.relpath(path, src_root)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(p, target)
+            os.link(path, target, follow_symlinks=False)
         except OSError:
-            shutil.copy2(p, target)
-        count += 1
-    return count
+            shutil.copyfile(path, target, follow_symlinks=False)
+            linked = False
+    return linked
+
+
+def _plain_relative(rel: str) -> bool:
+    """A relative path of plain names (no root, no ``..``, no empty or ``.`` parts)."""
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and all(p not in ("", ".", "..") for p in parts)
 
 
 def usable_cores() -> int:
@@ -477,7 +515,7 @@ class _Workers:
             if self.fork:
                 from . import cite, dts, transform, validate  # noqa: F401 - loaded once, inherited by every worker
             self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)), mp_context=_pool_context(),
-                                            initializer=_init_worker, initargs=self.init)
+                                            initializer=_init_pool_worker, initargs=self.init)
             # Small chunks: a worker left with a long last chunk while the other idles costs more than
             # sending tasks one by one (measured: ~10% of a 100-document build with chunks of 12).
             chunk = max(1, min(4, len(tasks) // (self.count * 64)))
@@ -589,24 +627,33 @@ class _Forked:
 
 def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
           progress: Progress | None = None) -> BuildResult:
-    """Validate the corpus and write the edition to ``out``; raise and leave ``out`` alone on failure."""
+    """Validate the corpus and write the edition to ``out``; raise and leave ``out`` alone on failure.
+
+    ``out`` must be new, empty or an earlier teikit output (:func:`teikit.outdir.check_output`);
+    anything else is refused before anything is read or written.
+    """
     options = options or BuildOptions()
     corpus = Corpus.discover(tei_dir)
     if corpus.register_path is None:
         raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+    out = outdir.check_output(out, [corpus.root])
+    _ = corpus.register  # an unreadable register is one line here, before anything depends on it
     paths = corpus.document_paths
     if options.shard is not None:
         i, n = options.shard
         if not (n >= 1 and 1 <= i <= n):
             raise UsageProblem(f"--shard {i}/{n}: need 1 <= I <= N")
         paths = [p for k, p in enumerate(paths) if k % n == i - 1]
-    out = out.resolve()
+    notices: list[str] = []
+    if not out.exists() or outdir.needs_recovery(out):
+        with outdir.locked(out):
+            notices += outdir.recover(out)
     validate_deps, render_deps = dependency_keys(corpus, options)
     state_name = SHARD_FILE if options.shard else STATE_FILE
     old = _load_state(out, state_name) if out.is_dir() else {}
     previous = _records(old)
     trusted_before = _state_time(out / state_name) - 2_000_000_000 if old else 0
-    listing = _Listing(str(out))
+    tree = _OutputTree(str(out), set(old.get("site", {}).get("files", [])))
     plan: list[tuple[Path, bool, bool, str, str]] = []
     inputs: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
@@ -614,30 +661,40 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
         try:
             digest, stat = _digest(path, prev, trusted_before)
         except OSError as exc:
-            raise OutputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+            raise Unreadable(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
         inputs[str(path)] = (digest, stat)
         vkey, rkey = _key(digest, validate_deps), _key(digest, render_deps)
         need_validate = prev is None or prev.validate_key != vkey
-        need_render = prev is None or prev.render_key != rkey or not all(listing.exists(o) for o in prev.owned)
+        need_render = (prev is None or prev.render_key != rkey
+                       or tree.fingerprint(prev.owned) != (prev.outputs or None))
         plan.append((path, need_validate, need_render, vkey, rkey))
+    site = old.get("site", {})
     unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {str(p) for p in paths}
-                 and old.get("register") == validate_deps)
+                 and old.get("register") == validate_deps
+                 and (options.shard is not None or tree.fingerprint(site.get("files", []), site=True)
+                      == site.get("fingerprint")))
     if unchanged:
         records = [previous[str(p)] for p in paths]
         return BuildResult(out, [r.id for r in records], [], [], sum(r.files for r in records),
-                           [p for r in records for p in r.problem_objects()], up_to_date=True)
-    with _locked(out):
-        staging = _staging(out)
+                           [p for r in records for p in r.problem_objects()], up_to_date=True, notices=notices)
+    with outdir.locked(out):
+        notices += outdir.recover(out)
+        staging = outdir.new_staging(out)
+        swap = outdir.Swap(staging, out)
         try:
             result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs)
-            _swap_into_place(staging, out)
+            swap.run()
         except OSError as exc:  # full disk, permissions: one clear line, previous output intact
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"cannot write the build: {exc.strerror or exc}; the previous output is unchanged",
                               path=str(getattr(exc, "filename", None) or out)) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+        except BaseException as exc:
+            if not swap.done:
+                shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, KeyboardInterrupt):
+                exc.teikit_outcome = swap.outcome()  # type: ignore[attr-defined]
             raise
+    result.notices = notices + result.notices
     return result
 
 
@@ -667,31 +724,45 @@ def _content_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class _Listing:
-    """Which names exist in the output's folders, reading each folder once: a rebuild checks that
-    every document's outputs are still there, tens of thousands of paths in a large corpus."""
+class _OutputTree:
+    """The previous output as it is now, read one folder at a time (each folder listed once): a
+    rebuild checks every document's output files against the fingerprint recorded when they were
+    written, so that a deleted or changed file makes its document's outputs be written again."""
 
-    def __init__(self, root: str) -> None:
+    def __init__(self, root: str, site_files: set[str]) -> None:
         self.root = root
-        self.names: dict[str, set[str]] = {}
+        self.site_files = site_files  # written for the whole site, not by a document
+        self.folders: dict[str, dict[str, os.DirEntry[str]] | None] = {}
 
-    def exists(self, rel: str) -> bool:
-        parent, _, name = rel.rpartition("/")
-        names = self.names.get(parent)
-        if names is None:
+    def _entries(self, rel: str) -> dict[str, os.DirEntry[str]] | None:
+        if rel not in self.folders:
             try:
-                names = set(os.listdir(os.path.join(self.root, parent)))
+                with os.scandir(os.path.join(self.root, rel)) as it:
+                    self.folders[rel] = {e.name: e for e in it}
             except OSError:
-                names = set()
-            self.names[parent] = names
-        return name in names
+                self.folders[rel] = None
+        return self.folders[rel]
 
-
-def _staging(out: Path) -> Path:
-    try:
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    except OSError as exc:
-        raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
+    def fingerprint(self, owned: Iterable[str], site: bool = False) -> str | None:
+        """The fingerprint of the files under ``owned`` (as :func:`_fingerprint`); None if one is gone."""
+        total = 0
+        stack = list(owned)
+        while stack:
+            rel = stack.pop()
+            parent, _, name = rel.rpartition("/")
+            entries = self._entries(parent)
+            entry = entries.get(name) if entries is not None else None
+            if entry is None:
+                return None
+            if entry.is_dir(follow_symlinks=False) and not site:
+                children = self._entries(rel) or {}
+                stack += [f"{rel}/{n}" for n in children if f"{rel}/{n}" not in self.site_files]
+                continue
+            try:
+                total ^= _file_print(rel, entry.stat(follow_symlinks=False))
+            except OSError:
+                return None
+        return f"{total:016x}"
 
 
 def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path, bool, bool, str, str]],
@@ -699,6 +770,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
                 progress: Progress | None, inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
     """Run the jobs, check what needs the whole corpus, and write the site-wide parts."""
     result = BuildResult(out)
+    old_site = _old_site_files(out)
     jobs = [Job(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
     with _Workers(corpus, options, len(corpus.document_paths), len(jobs)) as workers:
         fresh_records, register_found = workers.run(jobs, progress, check_register_file=options.shard is None)
@@ -712,10 +784,11 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
                 rec.problems, rec.used = old.problems, old.used
             if not need_render and key in previous:  # validated again, outputs still current
                 old = previous[key]
-                rec.id, rec.owned, rec.catalogue, rec.resource, rec.files = (
-                    old.id, old.owned, old.catalogue, old.resource, old.files)
-                for rel in old.owned:
-                    _link_tree(out, rel, staging)
+                rec.id, rec.owned, rec.catalogue, rec.resource, rec.files, rec.outputs = (
+                    old.id, old.owned, old.catalogue, old.resource, old.files, old.outputs)
+                linked = [_link_tree(out, rel, staging) for rel in old.owned]
+                if not all(linked):  # copied, not linked: new inodes, so a new fingerprint
+                    rec.outputs = _OutputTree(str(staging), old_site).fingerprint(rec.owned) or ""
             rec.digest, rec.stat = inputs[key]
             if need_validate:
                 result.validated.append(key)
@@ -733,13 +806,28 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
         result.warnings = sorted(p for p in problems if p.severity != ERROR)
         result.documents = [r.id for r in records]
         result.files = sum(r.files for r in records)
-        state = {"version": STATE_VERSION, "register": validate_deps, "documents": {r.path: vars(r) for r in records}}
+        state: dict[str, Any] = {"version": STATE_VERSION, "register": validate_deps,
+                                 "documents": {r.path: vars(r) for r in records}}
         if options.shard is None:
-            result.files += _write_site(staging, records, options, workers.call)
+            site_files = _write_site(staging, records, options, workers.call)
+            result.files += len(site_files)
+            state["site"] = {"files": site_files, "fingerprint": _fingerprint(staging, site_files)}
             _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
         else:
             _write(staging / SHARD_FILE, json.dumps(state, sort_keys=True) + "\n")
+        _mark(staging)
         return result
+
+
+def _old_site_files(out: Path) -> set[str]:
+    site = _load_state(out).get("site", {})
+    return set(site.get("files", [])) if isinstance(site, dict) else set()
+
+
+def _mark(staging: Path) -> None:
+    """Write teikit's output marker, naming every top-level entry it wrote (see :mod:`teikit.outdir`)."""
+    entries = sorted(n for n in os.listdir(staging) if n != ".teikit")
+    _write(staging / outdir.MARKER, outdir.marker_text(entries))
 
 
 def _used(records: list[DocRecord]) -> set[str] | None:
@@ -786,38 +874,47 @@ def _check_unique_ids(records: list[DocRecord]) -> None:
 
 
 def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
-                call: Callable[..., Any] = lambda fn, *args: fn(*args)) -> int:
+                call: Callable[..., Any] = lambda fn, *args: fn(*args)) -> list[str]:
     """The parts of the site that depend on the whole corpus: assets, site index, DTS root.
 
-    ``call`` runs the site index's transformation (on a build's worker, where Saxon is warm)."""
-    count = 0
+    ``call`` runs the site index's transformation (on a build's worker, where Saxon is warm).
+    Returns the paths written, relative to ``staging``."""
+    written: list[str] = []
     for name in ASSETS:
         target = staging / "assets" / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(xslt_path("html", "assets", name), target)
-        count += 1
+        _write(target, xslt_path("html", "assets", name).read_text(encoding="utf-8"))
+        written.append(f"assets/{name}")
     if len(records) > 1:
         _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records]))
-        count += 1
+        written.append("index.html")
     if options.dts:
         from .dts import DEFAULT_TITLE, write_static_parents, write_static_root
 
         members = [r.resource for r in records if r.resource is not None]
-        count += len(write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts"))
-        count += len(write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts"))
-    return count
+        prefix = len(str(staging)) + 1
+        for files in (write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts"),
+                      write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts")):
+            written += [str(f)[prefix:].replace(os.sep, "/") for f in files]
+    return written
 
 
 # ----------------------------------------------------------------------------------- merge
 
 def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOptions | None = None) -> BuildResult:
-    """Assemble shard folders built with ``shard=(i, n)`` into the final site at ``out``."""
+    """Assemble shard folders built with ``shard=(i, n)`` into the final site at ``out``.
+
+    A shard folder is input like any other: only the paths its record names are taken, each must be
+    a plain relative path inside the shard, and no link in it is followed.
+    """
     options = options or BuildOptions()
     corpus = Corpus.discover(tei_dir)
     validate_deps, _ = dependency_keys(corpus, options)
     records: list[DocRecord] = []
     sources: list[tuple[Path, DocRecord]] = []
     for shard in shards:
+        if not shard.is_dir():
+            raise Unreadable("not a shard folder (a folder written by teikit build --shard I/N)", path=str(shard))
         state = _load_state(shard, SHARD_FILE)
         if not state:
             raise InvalidInput("not a shard folder (no .teikit/shard.json); build it with --shard I/N",
@@ -825,6 +922,10 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
         if state.get("register") != validate_deps:
             raise InvalidInput("shard was built from a different schema or register", path=str(shard))
         for rec in _records(state).values():
+            bad = [rel for rel in rec.owned if not _plain_relative(rel)]
+            if bad:
+                raise InvalidInput(f"shard record names the path {bad[0]!r}, which is absolute or leaves the "
+                                   "shard; refusing it", path=str(shard / SHARD_FILE), rule="output-path")
             records.append(rec)
             sources.append((shard, rec))
     expected = {str(p) for p in corpus.document_paths}
@@ -838,47 +939,42 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
     order = {str(p): i for i, p in enumerate(corpus.document_paths)}
     sources.sort(key=lambda s: order[s[1].path])
     records = [r for _, r in sources]
-    out = out.resolve()
-    with _locked(out):
-        staging = _staging(out)
+    out = outdir.check_output(out, [corpus.root, *shards])
+    with outdir.locked(out):
+        notices = outdir.recover(out)
+        staging = outdir.new_staging(out)
+        swap = outdir.Swap(staging, out)
         try:
             for shard, rec in sources:
+                root = Path(os.path.realpath(shard))
                 for rel in rec.owned:
-                    _link_tree(shard.resolve(), rel, staging)
+                    _link_tree(root, rel, staging)
+                rec.outputs = _OutputTree(str(staging), set()).fingerprint(rec.owned) or ""
             problems = [p for r in records for p in r.problem_objects()] + _register_problems(corpus, records)
             errors = sorted(p for p in problems if p.severity == ERROR)
             if errors:
                 raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
             _check_unique_ids(records)
-            files = sum(r.files for r in records) + _write_site(staging, records, options)
+            site_files = _write_site(staging, records, options)
+            files = sum(r.files for r in records) + len(site_files)
             state = {"version": STATE_VERSION, "register": validate_deps,
-                     "documents": {r.path: vars(r) for r in records}}
+                     "documents": {r.path: vars(r) for r in records},
+                     "site": {"files": site_files, "fingerprint": _fingerprint(staging, site_files)}}
             _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
-            _swap_into_place(staging, out)
-        except BaseException:
+            _mark(staging)
+            swap.run()
+        except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"cannot write the merged site: {exc.strerror or exc}; the previous output is "
+                              "unchanged", path=str(getattr(exc, "filename", None) or out)) from None
+        except BaseException as exc:
+            if not swap.done:
+                shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, KeyboardInterrupt):
+                exc.teikit_outcome = swap.outcome()  # type: ignore[attr-defined]
             raise
     return BuildResult(out, [r.id for r in records], [], [], files,
-                       sorted(p for p in problems if p.severity != ERROR))
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames; the old tree is removed only afterwards."""
-    os.chmod(staging, 0o755)
-    old = None
-    try:
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rmdir(old)
-            os.rename(out, old)
-        os.rename(staging, out)
-    except OSError as exc:
-        if old is not None and not out.exists():
-            os.rename(old, out)
-        raise OutputError(f"cannot move the new build into place: {exc.strerror or exc}",
-                          path=str(out)) from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+                       sorted(p for p in problems if p.severity != ERROR), notices=notices)
 
 
 __all__ = ["BuildOptions", "BuildResult", "build", "merge", "render_document"]
