@@ -188,10 +188,10 @@
    </xsl:template>
    <xsl:mode name="pattern-9" on-no-match="deep-skip"/>
    <xsl:template match="tei:TEI[tei:text]" mode="pattern-9" priority="1000">
-      <xsl:if test="not(matches(@xml:id, '^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$') and not(@xml:id = ('api', 'assets')))">
+      <xsl:if test="not(matches(@xml:id, '^[A-Za-z_][A-Za-z0-9_.\-]{0,127}$'))">
          <problem rule="document-id-form" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The document ID “<xsl:value-of select="substring(@xml:id, 1, 80)"/>” names the document’s output folder and URL: use ASCII letters, digits, “_”, “-” and “.” (at most 128, not “api” or “assets”).</problem>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The document ID “<xsl:value-of select="substring(@xml:id, 1, 80)"/>” names the document’s output folder and URL: use ASCII letters, digits, “_”, “-” and “.” (at most 128). Names teikit itself uses are refused by the rule document-id-reserved.</problem>
       </xsl:if>
    </xsl:template>
    <xsl:template match="@target | @url" mode="pattern-9" priority="999">

@@ -298,7 +298,7 @@ def test_a_fresh_process_forks_and_builds_the_edition_in_two_halves(tmp_path: Pa
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="teikit forks its workers only on Linux")
 @pytest.mark.parametrize(("old", "new", "found", "hidden"), [
     # The reading half cannot even name the output folder of a document whose ID is "api".
-    ('xml:id="{stem}"', 'xml:id="api"', "[document-id-form]", "cannot name an output folder"),
+    ('xml:id="{stem}"', 'xml:id="api"', "[document-id-reserved]", "cannot name an output folder"),
     # Nor date its citations when the source's date is not ISO.
     ('<date when="1959-02-19"', '<date when="1959-02-xx"', "[date-iso]", "[citation-date]"),
 ])

@@ -33,6 +33,7 @@ INVALID: dict[str, dict[str, int]] = {
     "edition-version-recorded": {"edition-version-recorded": 1},
     "foreign-lang-declared": {"foreign-lang-declared": 1},
     "document-id-form": {"document-id-form": 1},
+    "document-id-reserved": {"document-id-reserved": 1},
     "link-safe-scheme": {"link-safe-scheme": 1},
     "lint-untagged-mention": {"lint-untagged-mention": 1},
     "grammar-mention-without-ref": {"grammar": 1, "mention-ref": 1, "lint-untagged-mention": 1},

@@ -26,7 +26,15 @@ REGISTER_FILE = "register.xml"
 # A document ID names its output folder and URL; schema/teikit.sch (document-id-form) states the
 # same rule for editors.
 DOCUMENT_ID = r"[A-Za-z_][A-Za-z0-9_.\-]{0,127}"
-RESERVED_DOCUMENT_IDS = ("api", "assets")
+# Names teikit itself writes or routes at the top of an output or in the DTS API (the root
+# collection): a document ID equal to one of them, in any case, would overwrite or shadow it.
+RESERVED_DOCUMENT_IDS = ("api", "assets", "index.html", "edition", "search", "teikit")
+
+
+def reserved_id(ident: str) -> bool:
+    """Whether a document ID collides with a name teikit uses (compared without case: a
+    case-insensitive file system makes ``API`` and ``api`` one folder)."""
+    return ident.lower() in RESERVED_DOCUMENT_IDS
 REGISTER_KINDS = {"person": "persName", "place": "placeName", "org": "orgName", "event": "eventName"}
 MENTION_KINDS = ("persName", "placeName", "orgName", "eventName")
 

@@ -12,8 +12,10 @@ A reference is parsed against a fixed grammar, never pasted into XPath or a file
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InvalidInput, ReferenceNotFound
+from .errors import InvalidInput, OutputError, ReferenceNotFound
 from .load import DOCUMENT_ID, Corpus, Document
 from .xmlutil import NS, XML_ID
 
@@ -328,10 +330,26 @@ def _safe_version(version: str) -> str:
 
 
 def write_manifest(path: Path, manifest: dict[str, object]) -> None:
+    """Replace the manifest atomically: a new temporary file, created exclusively (never an existing
+    path, which could be a link placed to redirect the write), then renamed over ``path``."""
+    import tempfile
+
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write the manifest: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write the manifest: {exc.strerror or exc}", path=str(path)) from None
+        raise
 
 
 def paragraphs_of(resolved: Resolved) -> list[Passage]:

@@ -37,7 +37,7 @@ from lxml import etree
 
 from . import __version__, outdir
 from .errors import InvalidInput, OutputError, TeikitError, Unreadable, UsageProblem, ValidationFailed
-from .load import DOCUMENT_ID, RESERVED_DOCUMENT_IDS, Corpus, Document, Register
+from .load import DOCUMENT_ID, Corpus, Document, Register, reserved_id
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
 from .resources import resource_dir, schema_path, xslt_path
@@ -161,7 +161,7 @@ def _entry_summaries(register: Register) -> Any:
 
 def _safe_id(doc: Document) -> None:
     """Document IDs become folder names: refuse anything but the documented ID form."""
-    if not re.fullmatch(DOCUMENT_ID, doc.id) or doc.id in RESERVED_DOCUMENT_IDS:
+    if not re.fullmatch(DOCUMENT_ID, doc.id) or reserved_id(doc.id):
         raise InvalidInput(f"document ID {json.dumps(doc.id[:80])} cannot name an output folder",
                            path=str(doc.path), rule="document-id")
 
@@ -800,9 +800,10 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
             # The register's own checks ran on a worker; whether each entry is used needs every record.
             problems += register_found + _unused_problems(corpus, records) + _manifest_problems(corpus)
         errors = sorted(p for p in problems if p.severity == ERROR)
+        if not errors:
+            errors = _identity_errors(records)
         if errors:
             raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
-        _check_unique_ids(records)
         result.warnings = sorted(p for p in problems if p.severity != ERROR)
         result.documents = [r.id for r in records]
         result.files = sum(r.files for r in records)
@@ -864,13 +865,12 @@ def _manifest_problems(corpus: Corpus) -> list[Problem]:
     return []
 
 
-def _check_unique_ids(records: list[DocRecord]) -> None:
-    seen: dict[str, str] = {}
-    for r in records:
-        if r.id in seen:
-            raise InvalidInput(f"document ID {r.id} is used by {seen[r.id]} and {r.path}", path=r.path,
-                               rule="document-id-unique")
-        seen[r.id] = r.path
+def _identity_errors(records: list[DocRecord]) -> list[Problem]:
+    """The corpus-identity rules (reserved, repeated or case-colliding document IDs) over the
+    records; a shard build sees only its slice, so merge checks them again over all of them."""
+    from .validate import identity_problems
+
+    return identity_problems([(Path(r.path), r.id) for r in records])
 
 
 def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
@@ -951,10 +951,9 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
                     _link_tree(root, rel, staging)
                 rec.outputs = _OutputTree(str(staging), set()).fingerprint(rec.owned) or ""
             problems = [p for r in records for p in r.problem_objects()] + _register_problems(corpus, records)
-            errors = sorted(p for p in problems if p.severity == ERROR)
+            errors = sorted(p for p in problems if p.severity == ERROR) or _identity_errors(records)
             if errors:
                 raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
-            _check_unique_ids(records)
             site_files = _write_site(staging, records, options)
             files = sum(r.files for r in records) + len(site_files)
             state = {"version": STATE_VERSION, "register": validate_deps,

@@ -22,7 +22,7 @@ from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Document
 from .passages import MANIFEST_FILE
 from .problems import ERROR, WARNING, Problem, is_unparsed
 from .resources import schema_path
-from .xmlutil import NS, TEI_NS, XML_ID, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
+from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
 
 
 @cache
@@ -65,7 +65,10 @@ class _Checked:
         return SourceMap(self.data, self.tree)
 
     def element(self, steps: str) -> etree._Element | None:
-        found = self.tree.xpath(steps, namespaces=NS) if steps else []
+        try:
+            found = self.tree.xpath(steps, namespaces=NS) if steps else []
+        except etree.XPathError:  # a path with the document's own prefixes: no element to point at
+            return None
         if isinstance(found, list) and found and isinstance(found[0], etree._Element):
             return found[0]
         return None
@@ -93,6 +96,92 @@ def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
         line, col = checked.map.position(el) if el is not None else (entry.line, entry.column)
         yield Problem(checked.name, line or entry.line, col, ERROR, "grammar",
                       _rng_message(entry.message), readable_xpath(el) if el is not None else "")
+
+
+_ALLOWED_NAMESPACES = (TEI_NS, XML_NS)
+
+
+def _foreign_problems(checked: _Checked) -> list[Problem]:
+    """Rule ``foreign-namespace``: every element and attribute from a namespace other than TEI's
+    (and ``xml:``), located and named with its namespace.
+
+    teikit's TEI subset admits none, and the grammar's own report of them is a cascade whose paths
+    use the document's prefixes; reporting them first, alone, gives the reader the cause.
+    """
+    problems = []
+    for el in checked.tree.getroot().iter():
+        if not isinstance(el.tag, str):
+            continue
+        q = etree.QName(el)
+        if q.namespace not in _ALLOWED_NAMESPACES:
+            line, col = checked.map.position(el)
+            where = f"namespace {q.namespace}" if q.namespace else "no namespace"
+            problems.append(Problem(checked.name, line, col, ERROR, "foreign-namespace",
+                                    f"element <{_qualified(el, el.tag)}> is in {where}: the edition's TEI "
+                                    "admits elements in the TEI namespace only", readable_xpath(el)))
+        for name in map(str, el.attrib):
+            aq = etree.QName(name)
+            if aq.namespace is not None and aq.namespace not in _ALLOWED_NAMESPACES:
+                shown = _qualified(el, name)
+                line, col = checked.map.position(el, shown)
+                problems.append(Problem(checked.name, line, col, ERROR, "foreign-namespace",
+                                        f"attribute {shown} is in namespace {aq.namespace}: the edition's TEI "
+                                        "admits attributes in no namespace or xml: only",
+                                        readable_xpath(el) + f"/@{aq.localname}"))
+    return problems
+
+
+def _qualified(el: etree._Element, clark: str) -> str:
+    """A Clark name as the source wrote it (prefix:local where the document declares a prefix)."""
+    q = etree.QName(clark)
+    prefixes = [k for k, v in el.nsmap.items() if v == q.namespace and k]
+    return f"{prefixes[0]}:{q.localname}" if prefixes else q.localname
+
+
+def identity_problems(documents: list[tuple[Path, str]]) -> list[Problem]:
+    """Rule ``document-id-unique`` over a corpus's (path, ID) pairs.
+
+    A document ID names an output folder, a URL and a DTS resource: it must not repeat another
+    document's ID, nor differ from one only by case (one folder on a case-insensitive file
+    system).  No command may then pick one of two matches.
+    """
+    problems: list[Problem] = []
+    first: dict[str, tuple[Path, str]] = {}
+    for path, ident in documents:
+        seen = first.get(ident.lower())
+        if seen is None:
+            first[ident.lower()] = (path, ident)
+            continue
+        line, col = _id_position(path)
+        how = "repeats" if seen[1] == ident else "differs only by case from"
+        problems.append(Problem(str(path), line, col, ERROR, "document-id-unique",
+                                f"the document ID “{ident}” {how} the ID “{seen[1]}” of {seen[0]}: "
+                                "every document needs its own", "/tei:TEI/@xml:id"))
+    return sorted(problems)
+
+
+def _reserved_problems(checked: _Checked) -> list[Problem]:
+    """Rule ``document-id-reserved``: a document ID must not be a name teikit uses itself."""
+    from .load import RESERVED_DOCUMENT_IDS, reserved_id
+
+    ident = checked.doc.id
+    if not reserved_id(ident):
+        return []
+    root = checked.tree.getroot()
+    line, col = checked.map.position(root, "xml:id" if root.get(XML_ID) is not None else None)
+    return [Problem(checked.name, line, col, ERROR, "document-id-reserved",
+                    f"the document ID “{ident}” is a name teikit uses itself ({', '.join(RESERVED_DOCUMENT_IDS)}, "
+                    "in any case): choose another", "/tei:TEI/@xml:id")]
+
+
+def _id_position(path: Path) -> tuple[int, int]:
+    """Line and column of ``TEI/@xml:id`` in ``path`` (of its root element where it has none)."""
+    try:
+        checked = _parse(path)
+    except TeikitError:
+        return 0, 0
+    root = checked.tree.getroot()
+    return checked.map.position(root, "xml:id" if root.get(XML_ID) is not None else None)
 
 
 def _schematron_problems(checked: _Checked, register: Register | None) -> Iterator[Problem]:
@@ -229,8 +318,12 @@ def check_and_load(path: Path, register: Register | None, *,
         checked = _parse(path)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))], set(), None
+    foreign = _foreign_problems(checked)
+    if foreign:  # the cause, alone: the grammar and the rules would only report its consequences
+        return sorted(foreign), used_ids(checked.tree), None
     problems = list(_grammar_problems(checked))
     problems += _schematron_problems(checked, register)
+    problems += _reserved_problems(checked)
     if lint and register is not None:
         problems += _lint_untagged(checked, register)
     return sorted(problems), used_ids(checked.tree), checked.doc
@@ -251,6 +344,9 @@ def register_problems(path: Path, register: Register) -> list[Problem]:
         checked = _parse(path)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))]
+    foreign = _foreign_problems(checked)
+    if foreign:
+        return sorted(foreign)
     return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register)])
 
 
@@ -307,16 +403,22 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
         try:
             register = corpus.register
         except TeikitError as exc:
+            # The cause, once: every reference into the register would otherwise be reported too.
             yield Problem.from_error(exc, str(corpus.register_path))
+            return
     register_only = target is not None and target.is_file() and target.name == REGISTER_FILE
     used: set[str] = set()
     unreadable = False
     if not register_only:
+        identities: list[tuple[Path, str]] = []
         for path in corpus.document_paths:
-            problems, ids = check_document(path, register, lint=lint)
+            problems, ids, doc = check_and_load(path, register, lint=lint)
             used |= ids
             unreadable = unreadable or any(is_unparsed(p) for p in problems)
+            if doc is not None:
+                identities.append((path, doc.id))
             yield from problems
+        yield from identity_problems(identities)
     if register is not None and corpus.register_path is not None and (
             target is None or target.is_dir() or register_only):
         if register_only:
