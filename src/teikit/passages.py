@@ -184,9 +184,13 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
             raise ReferenceNotFound(
                 f"the corpus has {len(corpus.document_paths)} documents: name one, as DOC-ID:p12")
         return corpus.load_document(corpus.document_paths[0])
-    for doc in corpus.iter_documents():
-        if key in (doc.id, cts_work(doc)):
-            return doc
+    found = [doc for doc in corpus.iter_documents() if key in (doc.id, cts_work(doc))]
+    if len(found) > 1:  # never pick one of two silently: the corpus breaks rule document-id-unique
+        raise ReferenceNotFound(f"{_printable(key)} names {len(found)} documents ("
+                                f"{', '.join(str(d.path) for d in found[:3])}); give each its own ID "
+                                "(teikit validate reports it as document-id-unique)")
+    if found:
+        return found[0]
     ids = [p.stem for p in corpus.document_paths]
     import difflib  # only for a reference that names no passage
 
