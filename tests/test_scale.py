@@ -7,9 +7,9 @@ import json
 import shutil
 import subprocess
 import sys
-from typing import Any
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner

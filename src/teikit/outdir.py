@@ -185,12 +185,19 @@ def new_staging(out: Path) -> Path:
     """A new, empty staging folder beside ``out``, already marked as teikit's."""
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_INFIX}", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
+    try:
         (staging / MARKER).parent.mkdir()
         fd = os.open(staging / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(marker_text(None))
-    except OSError as exc:
-        raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
+    except BaseException as exc:  # an interrupt here too: leave nothing behind
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}",
+                              path=str(out)) from None
+        raise
     return staging
 
 

@@ -668,6 +668,7 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
         need_render = (prev is None or prev.render_key != rkey
                        or tree.fingerprint(prev.owned) != (prev.outputs or None))
         plan.append((path, need_validate, need_render, vkey, rkey))
+    _hold_back_colliding_ids(plan, previous)
     site = old.get("site", {})
     unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {str(p) for p in paths}
                  and old.get("register") == validate_deps
@@ -689,13 +690,42 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
             raise OutputError(f"cannot write the build: {exc.strerror or exc}; the previous output is unchanged",
                               path=str(getattr(exc, "filename", None) or out)) from None
         except BaseException as exc:
-            if not swap.done:
-                shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, KeyboardInterrupt):
                 exc.teikit_outcome = swap.outcome()  # type: ignore[attr-defined]
+            _remove_staging(staging)
             raise
     result.notices = notices + result.notices
     return result
+
+
+_ROOT_ID = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?TEI\b[^>]*?\sxml:id\s*=\s*[\"']([^\"'<>]*)[\"']")
+
+
+def _peek_id(path: Path) -> str:
+    """The document ID as its root start tag gives it, read from the file's first bytes (cheap)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return path.stem
+    m = _ROOT_ID.search(head)
+    return m.group(1).decode("utf-8", "replace") if m else path.stem
+
+
+def _hold_back_colliding_ids(plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord]) -> None:
+    """Validate, but do not render, documents whose IDs collide: their outputs would share one
+    folder, and two workers writing it at once fail on each other's files before the build can
+    report the rule that explains it (``document-id-unique``, which then fails the build)."""
+    by_id: dict[str, list[int]] = {}
+    for k, (path, _, need_render, _, _) in enumerate(plan):
+        prev = previous.get(str(path))
+        ident = prev.id if prev is not None and not need_render and prev.id else _peek_id(path)
+        by_id.setdefault(ident.lower(), []).append(k)
+    for indexes in by_id.values():
+        if len(indexes) > 1:
+            for k in indexes:
+                path, _, _, vkey, rkey = plan[k]
+                plan[k] = (path, True, False, vkey, rkey)
 
 
 def _state_time(path: Path) -> int:
@@ -818,6 +848,14 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
             _write(staging / SHARD_FILE, json.dumps(state, sort_keys=True) + "\n")
         _mark(staging)
         return result
+
+
+def _remove_staging(staging: Path) -> None:
+    """Remove the staging folder after a failure: before the swap it holds the unfinished build,
+    after an exchange the old tree.  A second interrupt during the removal is not allowed to hide
+    the first failure: what is left then is removed by the next build (under the lock)."""
+    with contextlib.suppress(BaseException):  # the failure being reported is the one that matters
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _old_site_files(out: Path) -> set[str]:
@@ -967,10 +1005,9 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
             raise OutputError(f"cannot write the merged site: {exc.strerror or exc}; the previous output is "
                               "unchanged", path=str(getattr(exc, "filename", None) or out)) from None
         except BaseException as exc:
-            if not swap.done:
-                shutil.rmtree(staging, ignore_errors=True)
             if isinstance(exc, KeyboardInterrupt):
                 exc.teikit_outcome = swap.outcome()  # type: ignore[attr-defined]
+            _remove_staging(staging)
             raise
     return BuildResult(out, [r.id for r in records], [], [], files,
                        sorted(p for p in problems if p.severity != ERROR), notices=notices)
