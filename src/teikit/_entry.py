@@ -20,20 +20,28 @@ import sys
 from types import FrameType
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
-    from .errors import Terminated
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    from .errors import RECEIVED_SIGNALS, Terminated
 
-    raise Terminated()
+    RECEIVED_SIGNALS.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def entry() -> None:
     """Run the ``teikit`` command and exit with its code."""
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     code = 1
     try:
         from .cli import run
 
         code = run()
+        from .errors import RECEIVED_SIGNALS
+
+        if RECEIVED_SIGNALS:  # an interrupt whose exception Python dropped: the work was done
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            print("teikit: interrupted, after the command had done its work", file=sys.stderr)
+            code = 143 if RECEIVED_SIGNALS[-1] == signal.SIGTERM else 130
     except KeyboardInterrupt as exc:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the message
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -75,6 +75,19 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that every cleanup a Ctrl-C runs also runs for it (exit 143)."""
 
 
+# Signals the ``teikit`` command received (its handlers record them before raising).  An exception
+# raised by a signal handler can be lost (Python drops one raised while it runs a finaliser or a
+# weak-reference callback), so the build also checks this record at its safe points and never
+# swaps a new output into place after an interrupt.
+RECEIVED_SIGNALS: list[int] = []
+
+
+def check_interrupt() -> None:
+    """Raise the interrupt again if the command received one that was lost on the way."""
+    if RECEIVED_SIGNALS:
+        raise Terminated() if RECEIVED_SIGNALS[-1] == 15 else KeyboardInterrupt()
+
+
 def _one_line(text: str, limit: int = 400) -> str:
     """Collapse whitespace and cut very long messages so that an error is always one line."""
     flat = " ".join(text.split())

@@ -37,7 +37,7 @@ from urllib.parse import quote
 from lxml import etree
 
 from . import __version__, outdir
-from .errors import InvalidInput, OutputError, TeikitError, Unreadable, UsageProblem, ValidationFailed
+from .errors import InvalidInput, OutputError, TeikitError, Unreadable, UsageProblem, ValidationFailed, check_interrupt
 from .load import DOCUMENT_ID, Corpus, Document, Register, reserved_id
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
@@ -584,6 +584,7 @@ class _Workers:
             chunk = max(1, min(4, len(tasks) // (self.count * 64)))
             results = self.pool.map(_process, tasks, chunksize=chunk)
         for outcome in results:
+            check_interrupt()
             outcomes.append(outcome)
             if progress and len(outcomes) <= counted:
                 progress(len(outcomes), counted)
@@ -753,6 +754,7 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
         swap = outdir.Swap(staging, out)
         try:
             result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs)
+            check_interrupt()  # never publish after an interrupt, even one whose exception was lost
             swap.run()
         except OSError as exc:  # full disk, permissions: one clear line, previous output intact
             shutil.rmtree(staging, ignore_errors=True)
@@ -1048,6 +1050,7 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
                               "fingerprint": _OutputTree(str(staging), set()).fingerprint(site_files, site=True)}}
             _write(staging / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
             _mark(staging)
+            check_interrupt()
             swap.run()
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
