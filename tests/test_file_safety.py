@@ -608,3 +608,18 @@ def test_the_repository_tracks_no_lock_file_and_builds_leave_none(tmp_path: Path
     build(MINIMAL, out, BuildOptions(jobs=1, base_url="https://changed.example/"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     assert json.loads((out / STATE_FILE).read_text())["version"] == publish.STATE_VERSION
+
+
+def test_discovery_never_reads_a_teikit_output_back(tmp_path: Path) -> None:
+    """An output moved (or built by an older teikit) into the corpus folder is not read as input."""
+    from teikit.load import Corpus
+
+    tei = tmp_path / "tei"
+    shutil.copytree(TEI_DIR, tei)
+    build(tei, tmp_path / "site", BuildOptions(jobs=1))
+    (tmp_path / "site").rename(tei / "old-site")
+    (tei / "old-site" / "stray.xml").write_text("<not-tei/>")
+    corpus = Corpus.discover(tei)
+    assert [p.name for p in corpus.document_paths] == ["deutscher-1959-khrushchev-mao.xml"]
+    result = run("validate", "tei", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
