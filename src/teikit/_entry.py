@@ -38,7 +38,7 @@ def entry() -> None:
         code = run()
         from .errors import RECEIVED_SIGNALS
 
-        if RECEIVED_SIGNALS:  # an interrupt whose exception Python dropped: the work was done
+        if RECEIVED_SIGNALS and code == 0:  # an interrupt whose exception Python dropped: the work was done
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             print("teikit: interrupted, after the command had done its work", file=sys.stderr)
             code = 143 if RECEIVED_SIGNALS[-1] == signal.SIGTERM else 130
