@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from conftest import TEI_DIR
 from teikit.cli import main
@@ -24,6 +25,7 @@ from teikit.passages import (
     resolve,
     update_manifest,
 )
+from teikit.xmlutil import XML_ID
 
 DOC = "deutscher-1959-khrushchev-mao"
 
@@ -192,14 +194,14 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 def test_resolve_text_includes_run_in_head() -> None:
     code, out, _ = cli("resolve", "p5", "--tei-dir", str(TEI_DIR))
-    assert code == 0 and out.startswith("Revision and Revolt: In the first period")
+    assert code == 0 and out.startswith("[p5] Revision and Revolt: In the first period")
 
 
 def test_resolve_range_prints_each_passage_in_order() -> None:
     code, out, _ = cli("resolve", "p12-p14", "--tei-dir", str(TEI_DIR))
     paras = out.strip().split("\n\n")
     assert code == 0 and len(paras) == 3
-    assert paras[0].startswith("Thus Khrushchev") and paras[2].startswith("Two Steps Forwards…: Yet")
+    assert paras[0].startswith("[p12] Thus Khrushchev") and paras[2].startswith("[p14] Two Steps Forwards…: Yet")
 
 
 def test_resolve_section_prints_its_paragraphs() -> None:
@@ -209,7 +211,9 @@ def test_resolve_section_prints_its_paragraphs() -> None:
 
 def test_resolve_tei_and_html() -> None:
     code, out, _ = cli("resolve", "p22", "--format", "tei", "--tei-dir", str(TEI_DIR))
-    assert code == 0 and out.startswith('<p xmlns="http://www.tei-c.org/ns/1.0" xml:id="p22"')
+    root = etree.fromstring(out.encode())
+    assert code == 0 and root.tag == "{urn:teikit:passages}passages" and root.get("ids") == "p22"
+    assert [(c.tag, c.get(XML_ID)) for c in root] == [("{http://www.tei-c.org/ns/1.0}p", "p22")]
     code, out, _ = cli("resolve", "p22", "--format", "html", "--tei-dir", str(TEI_DIR))
     assert code == 0 and 'id="p22"' in out and 'href="#entry-mao_zedong"' in out
 

@@ -89,10 +89,17 @@ def main() -> None:
 @reports_errors
 def info(tei_dir: Path | None, fmt: str) -> None:
     """Summarise the corpus in TEI_DIR (default: ./tei)."""
+    from .validate import completeness_problems
+
     corpus = discover(tei_dir)
+    incomplete = completeness_problems(corpus)
+    for problem in incomplete:
+        click.echo(str(problem), err=True)
     data = corpus_info(corpus).as_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
+        if any(p.severity == "error" for p in incomplete):
+            sys.exit(1)
         return
     mentions = data["mentions"]
     register = data["register"]
@@ -103,7 +110,10 @@ def info(tei_dir: Path | None, fmt: str) -> None:
     click.echo(f"paragraphs: {data['paragraphs']}")
     click.echo("mentions:   " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
     click.echo(f"register:   {data['register_total']} entries ("
-               + ", ".join(f"{k} {v}" for k, v in register.items()) + ")")
+               + ", ".join(f"{k} {v}" for k, v in register.items()) + ")"
+               if corpus.register_path is not None else "register:   none (no register.xml)")
+    if any(p.severity == "error" for p in incomplete):
+        sys.exit(1)
 
 
 @main.command()
@@ -247,7 +257,8 @@ BASE_URL_HELP = "Base URL of the published edition (default: the documented plac
 @main.command()
 @click.argument("ref")
 @click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
-@click.option("--format", "fmt", type=click.Choice(["text", "tei", "html"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "tei", "html", "json"]), default="text",
+              show_default=True, help="text: each passage labelled [ID]; tei: one XML document; json: see README.")
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 @reports_errors
 def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> None:
@@ -258,7 +269,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
-    click.echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL), nl=False)
+    click.echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL, ref, labels=True), nl=False)
 
 
 @main.command()
@@ -266,8 +277,8 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 @click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
 @click.option("--style", type=click.Choice(["chicago-notes", "chicago-author-date", "mla", "apa"]),
               default="chicago-notes", show_default=True, help="Citation style (text format).")
-@click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris", "json"]), default="text",
+              show_default=True, help="text: the citation (and bibliography entry); json: both with the CSL item.")
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 @reports_errors
 def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: str | None) -> None:
@@ -279,6 +290,14 @@ def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
     item = item_for(resolved, csl_items(resolved.doc, corpus, base_url or DEFAULT_BASE_URL))
+    if fmt == "json":
+        from .cite import format_citation
+
+        citation, entry = format_citation(item, style)
+        data = {"reference": ref or resolved.doc.id, "document": resolved.doc.id, "style": style,
+                "citation": citation, "bibliography": entry, "item": item}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
     click.echo(render(item, fmt, style), nl=False)
 
 
@@ -289,18 +308,24 @@ def passages() -> None:
 
 @passages.command("check")
 @click.argument("tei_dir", required=False, type=PATH_ARG)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="One line per problem, or a JSON array (the shape of validate --format json).")
 @reports_errors
-def passages_check(tei_dir: Path | None) -> None:
+def passages_check(tei_dir: Path | None, fmt: str) -> None:
     """Fail when a published passage disappeared, was reused, or changed without a revision."""
-    from .passages import MANIFEST_FILE, check_stability, load_manifest
+    from .validate import completeness_problems, stability_problems
 
     corpus = discover(tei_dir)
-    problems = check_stability(corpus, load_manifest(corpus.root / MANIFEST_FILE))
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
+    problems = completeness_problems(corpus) + stability_problems(corpus)
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    if any(p.severity == "error" for p in problems):
         sys.exit(1)
-    click.echo("passages: all published IDs stable", err=True)
+    if fmt == "text":
+        click.echo("passages: all published IDs stable", err=True)
 
 
 @passages.command("update")

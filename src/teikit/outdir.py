@@ -33,7 +33,9 @@ import fcntl
 import json
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +139,23 @@ def _some(names: set[str], limit: int = 3) -> str:
 
 # ------------------------------------------------------------------------------------ lock
 
+_STOP = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def deferred_signals() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a few system calls that must happen together (create a
+    file and remember to remove it); they are delivered as soon as the block ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 @contextlib.contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold ``.NAME.lock`` beside the output for the whole write; a second writer is refused.
@@ -151,6 +170,23 @@ def locked(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"cannot write the output: cannot create the folder {out.parent}: {exc.strerror or exc}",
                           path=str(out)) from None
+    fd = -1
+    held = False  # only a holder removes the file: another process may be holding it otherwise
+    try:
+        with deferred_signals():
+            fd, held = _acquire(lock_path, out)
+        yield
+    finally:
+        with deferred_signals():
+            if held:
+                with contextlib.suppress(OSError):
+                    os.unlink(lock_path)
+            if fd >= 0:
+                os.close(fd)
+
+
+def _acquire(lock_path: Path, out: Path) -> tuple[int, bool]:
+    """Open and lock ``lock_path``: (its descriptor, True), or raise when another process holds it."""
     for _ in range(100):
         try:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -167,37 +203,31 @@ def locked(out: Path) -> Iterator[None]:
         except FileNotFoundError:
             same = False
         if same:
-            break
+            return fd, True
         os.close(fd)
-    else:  # pragma: no cover - a hundred lost races in a row
-        raise OutputError("could not take the lock", path=str(lock_path))
-    try:
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(lock_path)
-        os.close(fd)
+    raise OutputError("could not take the lock", path=str(lock_path))  # pragma: no cover - 100 lost races
 
 
 # --------------------------------------------------------------------- staging and recovery
 
 def new_staging(out: Path) -> Path:
-    """A new, empty staging folder beside ``out``, already marked as teikit's."""
+    """A new, empty staging folder beside ``out``, already marked as teikit's.
+
+    Signals wait while it is made: from the moment it exists it carries the marker that lets a
+    later :func:`recover` recognise and remove it, whatever happens to this process.
+    """
+    staging: Path | None = None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_INFIX}", dir=out.parent))
+        with deferred_signals():
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_INFIX}", dir=out.parent))
+            (staging / MARKER).parent.mkdir()
+            fd = os.open(staging / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(marker_text(None))
     except OSError as exc:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}", path=str(out)) from None
-    try:
-        (staging / MARKER).parent.mkdir()
-        fd = os.open(staging / MARKER, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(marker_text(None))
-    except BaseException as exc:  # an interrupt here too: leave nothing behind
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot create a folder beside the output: {exc.strerror or exc}",
-                              path=str(out)) from None
-        raise
     return staging
 
 

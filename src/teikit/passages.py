@@ -112,8 +112,44 @@ class PassageIndex:
 
 
 def _printable(ref: str) -> str:
+    """A reference as the user typed it, in quotes, for a message: characters stay characters;
+    only control and bidirectional-formatting characters are shown escaped (a terminal would act
+    on them)."""
     shown = ref if len(ref) <= 60 else ref[:57] + "…"
-    return json.dumps(shown, ensure_ascii=True)
+    return "“" + "".join(_visible(c) for c in shown) + "”"
+
+
+def _visible(c: str) -> str:
+    if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+    return c
+
+
+# Forgiving spellings with one sensible reading: case (P12, S3), the pilcrow (¶12), a bare number
+# (12 is ¶12), and a range that gives the prefix once (p12-14, p12–14, ¶12-14, 12-14).
+_LOOSE = re.compile(r"^(?P<start>(?:[sS]\d{1,6}\.)?(?:[pPsS¶]?)\d{1,6})"
+                    r"(?:\s*[-–]\s*(?P<end>(?:[sS]\d{1,6}\.)?[pPsS¶]?\d{1,6}))?$")
+
+
+def normalise_reference(ref: str) -> str:
+    """The canonical spelling of a forgiving reference (``P12`` → ``p12``, ``¶12-14`` → ``p12-p14``);
+    anything else is returned unchanged, to be parsed (and refused) as it is."""
+    doc, sep, rest = ref.rpartition(":") if not ref.startswith(("urn:", "http")) else ("", "", ref)
+    m = _LOOSE.match(rest)
+    if not m:
+        return ref
+
+    def one(part: str, kind: str | None) -> str:
+        section, dot, para = part.rpartition(".")
+        letter = para[0].lower() if para[0] in "pPsS¶" else ""
+        letter = "p" if letter == "¶" else letter
+        digits = para.lstrip("pPsS¶")
+        return (section.lower() + dot if dot else "") + (letter or kind or "p") + digits
+
+    start = one(m.group("start"), None)
+    kind = start.rpartition(".")[2][0]
+    end = one(m.group("end"), kind) if m.group("end") else None
+    return f"{doc}{sep}{start}" + (f"-{end}" if end else "")
 
 
 def cts_work(doc: Document) -> str | None:
@@ -137,7 +173,7 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
         raise ReferenceNotFound("empty passage reference; expected e.g. p12, s3, p12-p14 or DOC-ID:p12")
     if len(ref) > MAX_REF_LENGTH or any(ord(c) < 32 for c in ref):
         raise ReferenceNotFound(f"malformed passage reference {_printable(ref)}")
-    ref = ref.strip()
+    ref = normalise_reference(ref.strip())
     doc: str | None = None
     m = _URN.match(ref)
     if m:
@@ -147,7 +183,7 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
         if m:
             doc, ref = m.group("doc"), m.group("ref")
         elif ref.startswith("#"):
-            ref = ref[1:]
+            ref = normalise_reference(ref[1:])
     m = _REF.match(ref)
     if not m and doc is None and re.fullmatch(rf"{_DOC}:?", ref):
         return ref.rstrip(":"), "", None  # a document ID alone: the whole document
@@ -365,13 +401,61 @@ def paragraphs_of(resolved: Resolved) -> list[Passage]:
     return list(out.values())
 
 
-def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str) -> str:
-    """The passages' reading text (``text``), their TEI (``tei``) or an HTML fragment (``html``)."""
+PASSAGES_NS = "urn:teikit:passages"
+
+
+def passages_container(resolved: Resolved, ref: str | None) -> etree._Element:
+    """One XML document for what a reference names: a ``passages`` element (namespace
+    :data:`PASSAGES_NS`) saying which document and reference it holds, with each passage's TEI
+    element (or the whole ``TEI`` element for a document) inside, in document order."""
+    root = etree.Element(f"{{{PASSAGES_NS}}}passages",
+                         nsmap={"teikit": PASSAGES_NS, None: NS["tei"]})  # type: ignore[dict-item]
+    root.set("document", resolved.doc.id)
+    root.set("reference", ref or resolved.doc.id)
+    root.set("ids", " ".join(p.id for p in resolved.passages))
+    for el in [resolved.index.elements[p.id] for p in resolved.passages] or [resolved.doc.root]:
+        copy = etree.fromstring(etree.tostring(el, with_tail=False))
+        root.append(copy)
+    return root
+
+
+def passages_json(corpus: Corpus, resolved: Resolved, ref: str | None, base_url: str) -> dict[str, object]:
+    """What ``resolve --format json`` prints: the document, the reference, and each passage with
+    its ID, kind, section, label, URL and reading text (``{"document": ID, "reference": REF,
+    "passages": [{"id", "kind", "section", "label", "url", "text"}]}``)."""
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    items = []
+    for p in resolved.passages or resolved.index.passages:
+        items.append({"id": p.id, "kind": p.kind, "section": p.section, "label": p.label,
+                      "url": f"{base}{resolved.doc.id}/#{p.id}",
+                      "text": _reading_text(corpus, resolved, [p], base_url).strip()})
+    return {"document": resolved.doc.id, "reference": ref or resolved.doc.id, "passages": items}
+
+
+def _reading_text(corpus: Corpus, resolved: Resolved, passages: list[Passage], base_url: str,
+                  ids: bool = False) -> str:
+    from . import transform
+
+    covered = paragraphs_of(Resolved(resolved.doc, resolved.index, passages))
+    params: dict[str, object] = {"only": " ".join(p.id for p in covered), "base-url": base_url, "ids": ids}
+    if corpus.register is not None:
+        params["register"] = corpus.register.xdm()
+    return transform.run(transform.compiled("text.xsl"), resolved.doc.xdm(), params)
+
+
+def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str, ref: str | None = None,
+                    labels: bool = False) -> str:
+    """The passages' reading text (``text``; ``labels`` puts each paragraph's ``[ID]`` first), their TEI
+    (``tei``: one well-formed document, see :func:`passages_container`), an HTML fragment
+    (``html``) or JSON (``json``: see :func:`passages_json`)."""
     from . import transform
 
     if fmt == "tei":
-        elements = [resolved.index.elements[p.id] for p in resolved.passages] or [resolved.doc.root]
-        return "\n".join(etree.tostring(el, encoding="unicode", with_tail=False) for el in elements) + "\n"
+        return etree.tostring(passages_container(resolved, ref), encoding="unicode") + "\n"
+    if fmt == "json":
+        return json.dumps(passages_json(corpus, resolved, ref, base_url), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "text":
+        return _reading_text(corpus, resolved, resolved.passages, base_url, ids=labels)
     only = " ".join(p.id for p in paragraphs_of(resolved))
     params: dict[str, object] = {"only": only, "base-url": base_url}
     if corpus.register is not None:

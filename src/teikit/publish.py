@@ -231,7 +231,11 @@ def _init_pool_worker(*args: Any) -> None:
     stops the pool); a worker that took it too would print a traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked while the command forked this worker
     _init_worker(*args)
+
+
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 _MASK = (1 << 64) - 1
@@ -539,9 +543,24 @@ class _Workers:
     def __enter__(self) -> _Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        """Stop the pool; after a failure or an interrupt, stop its workers at once: one still
+        writing into the staging folder while it is removed would leave part of it behind."""
+        if self.pool is None:
+            return
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())
+        if exc_type is not None:
+            for worker in workers:
+                worker.terminate()
+        while True:
+            try:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+                for worker in workers:
+                    worker.join()
+                return
+            except KeyboardInterrupt:  # a second interrupt: the first is already on its way out
+                for worker in workers:
+                    worker.terminate()
 
     def run(self, jobs: list[Job], progress: Progress | None,
             check_register_file: bool = False) -> tuple[list[DocRecord], list[Problem]]:
@@ -577,12 +596,19 @@ class _Workers:
 
             if self.fork:
                 from . import cite, dts, transform, validate  # noqa: F401 - loaded once, inherited by every worker
-            self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)), mp_context=_pool_context(),
-                                            initializer=_init_pool_worker, initargs=self.init)
-            # Small chunks: a worker left with a long last chunk while the other idles costs more than
-            # sending tasks one by one (measured: ~10% of a 100-document build with chunks of 12).
-            chunk = max(1, min(4, len(tasks) // (self.count * 64)))
-            results = self.pool.map(_process, tasks, chunksize=chunk)
+            # A worker forked while Ctrl-C arrives would take it with the command's handler, before its
+            # initializer ignores it, and print a traceback: the signals wait until the workers exist.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+            try:
+                self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)),
+                                                mp_context=_pool_context(), initializer=_init_pool_worker,
+                                                initargs=self.init)
+                # Small chunks: a worker left with a long last chunk while the other idles costs more than
+                # sending tasks one by one (measured: ~10% of a 100-document build with chunks of 12).
+                chunk = max(1, min(4, len(tasks) // (self.count * 64)))
+                results = self.pool.map(_process, tasks, chunksize=chunk)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for outcome in results:
             check_interrupt()
             outcomes.append(outcome)
@@ -634,15 +660,20 @@ class _Forked:
         import pickle
 
         read, write = os.pipe()
+        # Signals wait until both processes are past the fork: Python's at-fork hooks (reseeding
+        # ``random`` in the child) would otherwise print the interrupt as an ignored exception.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             self.pid = os.fork()
         except OSError as exc:  # no process to spare (EAGAIN, ENOMEM): the caller may do without
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             os.close(read)
             os.close(write)
             raise _ForkFailed(str(exc)) from exc
         if self.pid == 0:  # the child
             code = 1
             try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 os.close(read)
                 try:
                     payload: tuple[bool, Any] = (True, self.fn(self.arg))
@@ -660,14 +691,19 @@ class _Forked:
                 os._exit(code)
         os.close(write)
         self.fd = read
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending interrupt is raised here
+        except BaseException:
+            self.__exit__(None)  # ``with`` calls no __exit__ when __enter__ raises: stop the child here
+            raise
         return self
 
     def result(self) -> Any:
         """Wait for the child; return what ``fn`` returned or raise what it raised."""
         import pickle
 
-        with os.fdopen(self.fd, "rb") as pipe:
-            self.fd = -1
+        fd, self.fd = self.fd, -1  # the file object owns it from here (closed once, whatever happens)
+        with os.fdopen(fd, "rb") as pipe:
             data = pipe.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
@@ -680,11 +716,15 @@ class _Forked:
 
     def __exit__(self, *exc: object) -> None:
         if self.fd >= 0:
-            os.close(self.fd)
+            fd, self.fd = self.fd, -1
+            with contextlib.suppress(OSError):
+                os.close(fd)
         if self.pid:
+            pid, self.pid = self.pid, 0
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGTERM)
-            os.waitpid(self.pid, 0)
+                os.kill(pid, signal.SIGTERM)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 # ----------------------------------------------------------------------------------- build
@@ -698,9 +738,23 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     """
     options = options or BuildOptions()
     corpus = Corpus.discover(tei_dir)
-    if corpus.register_path is None:
-        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+    _require_complete(corpus)
     out = outdir.check_output(out, [corpus.root])
+    swaps: list[outdir.Swap] = []
+    existed = out.exists()
+    try:
+        return _build(corpus, out, options, progress, swaps)
+    except KeyboardInterrupt as exc:  # wherever it came: what the output folder holds now, in words
+        if not hasattr(exc, "teikit_outcome"):
+            exc.teikit_outcome = (swaps[0].outcome() if swaps else  # type: ignore[attr-defined]
+                                  f"the previous output in {out} is unchanged" if existed
+                                  else f"nothing was written to {out}")
+        raise
+
+
+def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress | None,
+           swaps: list[outdir.Swap]) -> BuildResult:
+    """:func:`build` once the output folder is known to be teikit's to replace."""
     _ = corpus.register  # an unreadable register is one line here, before anything depends on it
     paths = corpus.document_paths
     if options.shard is not None:
@@ -752,6 +806,7 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
         notices += outdir.recover(out)
         staging = outdir.new_staging(out)
         swap = outdir.Swap(staging, out)
+        swaps.append(swap)
         try:
             result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs)
             check_interrupt()  # never publish after an interrupt, even one whose exception was lost
@@ -789,6 +844,15 @@ def _fingerprints(tree: _OutputTree, owned: list[list[str]]) -> list[str | None]
     except _ForkFailed:
         return [tree.fingerprint(o) for o in owned]
     return mine + theirs
+
+
+def _require_complete(corpus: Corpus) -> None:
+    """Refuse an incomplete corpus with the same problem ``validate`` reports for it."""
+    from .validate import completeness_problems
+
+    errors = [p for p in completeness_problems(corpus) if p.severity == ERROR]
+    if errors:
+        raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
 
 
 def _peek_id(path: Path) -> str:
@@ -904,8 +968,11 @@ def _remove_staging(staging: Path) -> None:
     """Remove the staging folder after a failure: before the swap it holds the unfinished build,
     after an exchange the old tree.  A second interrupt during the removal is not allowed to hide
     the first failure: what is left then is removed by the next build (under the lock)."""
-    with contextlib.suppress(BaseException):  # the failure being reported is the one that matters
-        shutil.rmtree(staging, ignore_errors=True)
+    for _ in range(3):  # a file created while the folder was being removed leaves it: again
+        with contextlib.suppress(BaseException):  # the failure being reported is the one that matters
+            shutil.rmtree(staging, ignore_errors=True)
+        if not os.path.lexists(staging):
+            return
 
 
 def _old_site_files(out: Path) -> set[str]:

@@ -392,12 +392,37 @@ def iter_errors(targets: Iterable[Path] | Path | None = None, *, lint: bool = Tr
     yield from sorted(problems)
 
 
+# Rules that compare a document with the register: without a register they would report every
+# reference, the consequence of the one cause (``register-missing``) that is reported instead.
+_REGISTER_RULES = ("ref-target-exists", "ref-target-kind", "who-target-person")
+
+
+def completeness_problems(corpus: Corpus) -> list[Problem]:
+    """Whether a corpus folder is complete, in the same words for every command that reads one
+    (validate, build, info, passages check): a register is required (``register-missing``, an
+    error); a passage manifest is expected once passages are published (``manifest-missing``, a
+    warning: nothing published yet, so nothing can have been broken)."""
+    problems = []
+    if corpus.register_path is None:
+        problems.append(Problem(str(corpus.root / REGISTER_FILE), 0, 0, ERROR, "register-missing",
+                                "no register.xml beside the documents; every corpus needs one, even with no "
+                                "entries yet (teikit's documents point into it)"))
+    if not (corpus.root / MANIFEST_FILE).is_file():
+        problems.append(Problem(str(corpus.root / MANIFEST_FILE), 0, 0, WARNING, "manifest-missing",
+                                "no passages.json: no passage ID of this corpus is published yet, so none is "
+                                "checked for stability; `teikit passages update` publishes them"))
+    return problems
+
+
 def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
     try:
         corpus = Corpus.discover(target)
     except TeikitError as exc:
         yield Problem.from_error(exc, str(target))
         return
+    whole = target is None or target.is_dir()
+    if whole:
+        yield from completeness_problems(corpus)
     register: Register | None = None
     if corpus.register_path is not None:
         try:
@@ -413,6 +438,8 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
         identities: list[tuple[Path, str]] = []
         for path in corpus.document_paths:
             problems, ids, doc = check_and_load(path, register, lint=lint)
+            if corpus.register_path is None and whole:
+                problems = [p for p in problems if p.rule not in _REGISTER_RULES]
             used |= ids
             unreadable = unreadable or any(is_unparsed(p) for p in problems)
             if doc is not None:
