@@ -109,9 +109,9 @@ def test_failure_midway_leaves_previous_output_intact(
 
 def test_cli_build_and_refusal(tmp_path: Path) -> None:
     runner = CliRunner()
-    ok = runner.invoke(main, ["build", str(TEI_DIR), "--out", str(tmp_path / "o")])
+    ok = runner.invoke(main, ["build", "--tei-dir", str(TEI_DIR), "--out", str(tmp_path / "o")])
     assert ok.exit_code == 0 and "built 1 document(s)" in ok.stdout
-    bad = runner.invoke(main, ["build", str(FIXTURES / "invalid"), "--out", str(tmp_path / "o")])
+    bad = runner.invoke(main, ["build", "--tei-dir", str(FIXTURES / "invalid"), "--out", str(tmp_path / "o")])
     assert bad.exit_code == 1
     assert "[ref-form]" in bad.stderr and "nothing was published" in bad.stderr
 

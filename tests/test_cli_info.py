@@ -27,7 +27,7 @@ def test_version() -> None:
 
 
 def test_info_counts_the_edition() -> None:
-    code, out, _ = run("info", str(TEI_DIR), "--format", "json")
+    code, out, _ = run("info", "--tei-dir", str(TEI_DIR), "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["documents"] == 1 and data["sections"] == 6 and data["paragraphs"] == 31
@@ -36,25 +36,25 @@ def test_info_counts_the_edition() -> None:
 
 
 def test_info_text_output() -> None:
-    code, out, _ = run("info", str(TEI_DIR))
+    code, out, _ = run("info", "--tei-dir", str(TEI_DIR))
     assert code == 0
     assert "paragraphs: 31" in out and "register:   54 entries" in out
 
 
 def test_info_on_missing_folder_is_one_line_exit_2(tmp_path: Path) -> None:
-    code, _, err = run("info", str(tmp_path / "nope"))
+    code, _, err = run("info", "--tei-dir", str(tmp_path / "nope"))
     assert code == 2
     assert err.strip().count("\n") == 0 and "no such file or directory" in err
 
 
 def test_info_on_folder_without_tei_exit_2(tmp_path: Path) -> None:
-    code, _, err = run("info", str(tmp_path))
+    code, _, err = run("info", "--tei-dir", str(tmp_path))
     assert code == 2 and "no TEI documents" in err
 
 
 def test_info_on_malformed_document_names_line_and_column(tmp_path: Path) -> None:
     (tmp_path / "bad.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0">\n  <teiHeader>\n</TEI>')
-    code, _, err = run("info", str(tmp_path))
+    code, _, err = run("info", "--tei-dir", str(tmp_path))
     assert code == 1
     assert f"{tmp_path / 'bad.xml'}:3:" in err and "[xml-malformed]" in err
     assert "Traceback" not in err
@@ -77,7 +77,7 @@ def test_without_tei_folder_the_bundled_edition_is_used(
 
 @pytest.mark.parametrize(("args", "code", "stream", "expected"), [
     (["--version"], 0, "stdout", f"teikit, version {__version__}\n"),
-    (["info", str(TEI_DIR), "--format", "json"], 0, "stdout", '"paragraphs": 31'),
+    (["info", "--tei-dir", str(TEI_DIR), "--format", "json"], 0, "stdout", '"paragraphs": 31'),
     (["validate", "/nonexistent/teikit"], 2, "stdout", "/nonexistent/teikit: error [unreadable]"),
     (["build", "--jobs", "many"], 2, "stderr", "Invalid value for '--jobs'"),
     (["no-such-command"], 2, "stderr", "No such command"),

@@ -387,7 +387,8 @@ def test_cli_serve_listens_on_loopback_by_default() -> None:
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", str(TEI_DIR), "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", "--tei-dir", str(TEI_DIR),
+                             "--port", str(port)],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
         deadline = time.monotonic() + 60

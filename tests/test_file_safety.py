@@ -81,7 +81,7 @@ def project(tmp_path: Path) -> Path:
 ])
 def test_out_refused_and_nothing_touched(project: Path, out: str, why: str) -> None:
     before = snapshot(project)
-    result = run("build", "tei", "--out", out, cwd=project)
+    result = run("build", "--tei-dir", "tei", "--out", out, cwd=project)
     assert result.returncode == 2
     line = one_line(result)
     assert "refusing to write the output here" in line and why in line and "--out" in line
@@ -92,7 +92,7 @@ def test_out_refused_and_nothing_touched(project: Path, out: str, why: str) -> N
 def test_out_refuses_a_folder_with_foreign_files(project: Path) -> None:
     (project / "d").mkdir()
     (project / "d" / "thesis.txt").write_text("x")
-    result = run("build", "tei", "--out", "d", cwd=project)
+    result = run("build", "--tei-dir", "tei", "--out", "d", cwd=project)
     assert result.returncode == 2 and "thesis.txt" in one_line(result)
     assert (project / "d" / "thesis.txt").read_text() == "x" and len(list((project / "d").iterdir())) == 1
 
@@ -101,7 +101,7 @@ def test_out_refuses_the_home_folder(project: Path, tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     (home / ".bashrc").write_text("mine")
-    result = run("build", str(project / "tei"), "--out", str(home), cwd=project, env={"HOME": str(home)})
+    result = run("build", "--tei-dir", str(project / "tei"), "--out", str(home), cwd=project, env={"HOME": str(home)})
     assert result.returncode == 2 and "it is your home folder" in one_line(result)
     assert (home / ".bashrc").read_text() == "mine"
 
@@ -119,7 +119,7 @@ def test_default_dist_follows_the_same_rule(tmp_path: Path) -> None:
 def test_out_may_be_new_empty_or_an_earlier_output(project: Path) -> None:
     (project / "empty").mkdir()
     for out in ("new/site", "empty", "empty"):  # the last: replacing its own earlier output
-        result = run("build", "tei", "--out", out, cwd=project)
+        result = run("build", "--tei-dir", "tei", "--out", out, cwd=project)
         assert result.returncode == 0, result.stderr
     marker = json.loads((project / "empty" / outdir.MARKER).read_text())
     assert marker["kind"] == "teikit-output" and "deutscher-1959-khrushchev-mao" in marker["entries"]
@@ -127,9 +127,10 @@ def test_out_may_be_new_empty_or_an_earlier_output(project: Path) -> None:
 
 
 def test_an_earlier_output_that_gained_user_files_is_refused(project: Path) -> None:
-    assert run("build", "tei", "--out", "site", cwd=project).returncode == 0
+    assert run("build", "--tei-dir", "tei", "--out", "site", cwd=project).returncode == 0
     (project / "site" / "CNAME").write_text("edition.example.org\n")
-    result = run("build", "tei", "--out", "site", "--base-url", "https://edition.example.org/", cwd=project)
+    result = run("build", "--tei-dir", "tei", "--out", "site", "--base-url", "https://edition.example.org/",
+                 cwd=project)
     assert result.returncode == 2 and "CNAME" in one_line(result)
     assert (project / "site" / "CNAME").read_text() == "edition.example.org\n"
 
@@ -137,19 +138,19 @@ def test_an_earlier_output_that_gained_user_files_is_refused(project: Path) -> N
 def test_a_link_as_out_applies_the_rules_to_its_target(project: Path, tmp_path: Path) -> None:
     target = tmp_path / "published"
     (project / "site").symlink_to(target, target_is_directory=True)
-    assert run("build", "tei", "--out", "site", cwd=project).returncode == 2  # dangling: refused
+    assert run("build", "--tei-dir", "tei", "--out", "site", cwd=project).returncode == 2  # dangling: refused
     target.mkdir()
-    assert run("build", "tei", "--out", "site", cwd=project).returncode == 0
+    assert run("build", "--tei-dir", "tei", "--out", "site", cwd=project).returncode == 0
     assert (project / "site").is_symlink() and (target / "deutscher-1959-khrushchev-mao" / "index.html").is_file()
-    assert run("build", "tei", "--out", "site", "--width", "60", cwd=project).returncode == 0
+    assert run("build", "--tei-dir", "tei", "--out", "site", "--width", "60", cwd=project).returncode == 0
     assert (project / "site").is_symlink()
     (target / "keep.txt").write_text("mine")
-    assert run("build", "tei", "--out", "site", "--width", "50", cwd=project).returncode == 2
+    assert run("build", "--tei-dir", "tei", "--out", "site", "--width", "50", cwd=project).returncode == 2
     assert (target / "keep.txt").read_text() == "mine"
     inside = project / "link-into-tei"
     inside.symlink_to(project / "tei" / "x", target_is_directory=True)
     (project / "tei" / "x").mkdir()
-    result = run("build", "tei", "--out", "link-into-tei", cwd=project)
+    result = run("build", "--tei-dir", "tei", "--out", "link-into-tei", cwd=project)
     assert result.returncode == 2 and "inside the input folder" in one_line(result)
 
 
@@ -270,7 +271,7 @@ def test_sigkill_mid_swap_is_recovered_by_the_next_command(tmp_path: Path, when:
     assert proc.returncode == -9
     if when == "between":
         assert not out.exists()  # exactly the window the recovery exists for
-    result = run("build", str(MINIMAL), "--out", str(out), cwd=tmp_path)
+    result = run("build", "--tei-dir", str(MINIMAL), "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     if when == "between":
         assert "restored the previous output" in result.stderr
@@ -282,7 +283,8 @@ def test_sigkill_mid_swap_is_recovered_by_the_next_command(tmp_path: Path, when:
 
 def _signal_build(tmp_path: Path, sig: int, delay: float, corpus: Path) -> subprocess.CompletedProcess[str]:
     out = tmp_path / "site"
-    proc = subprocess.Popen([*teikit_command(), "build", str(corpus), "--out", str(out), "-q"], cwd=tmp_path,
+    proc = subprocess.Popen([*teikit_command(), "build", "--tei-dir", str(corpus), "--out", str(out), "-q"],
+                            cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     time.sleep(delay)
     with contextlib.suppress(ProcessLookupError):  # it may have finished already
@@ -329,7 +331,7 @@ def test_passages_update_never_writes_through_a_planted_link(project: Path, tmp_
     (tei / "passages.json.tmp").symlink_to(victim)
     for name in (".passages.json.tmp", ".passages.json.x.tmp"):
         (tei / name).symlink_to(victim)
-    result = run("passages", "update", "tei", cwd=project)
+    result = run("passages", "update", "--tei-dir", "tei", cwd=project)
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "do not touch"
     assert not (tei / "passages.json").is_symlink() and json.loads((tei / "passages.json").read_text())
@@ -442,8 +444,8 @@ def test_unreadable_register_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
     tei = tmp_path / "tei"
     shutil.copytree(TEI_DIR, tei)
     _refuse(monkeypatch, Path, "read_bytes", lambda self: self.name == "register.xml")
-    for command in (["validate", str(tei)], ["build", str(tei), "--out", str(tmp_path / "site")],
-                    ["cite", "p12", "--tei-dir", str(tei)], ["info", str(tei)]):
+    for command in (["validate", str(tei)], ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "site")],
+                    ["cite", "p12", "--tei-dir", str(tei)], ["info", "--tei-dir", str(tei)]):
         code, out = cli(*command)
         assert code == 2, (command, out)
         assert "register.xml" in out and "Permission denied" in out and "Traceback" not in out
@@ -459,11 +461,11 @@ def test_read_only_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
     import tempfile
 
     _refuse(monkeypatch, tempfile, "mkstemp", lambda *a: True)
-    code, out = cli("passages", "update", str(tei))
+    code, out = cli("passages", "update", "--tei-dir", str(tei))
     assert code == 2 and "Permission denied" in out and "passages.json" in out and len(out.splitlines()) == 1
     assert snapshot(tei) == before
     _refuse(monkeypatch, tempfile, "mkdtemp", lambda *a: True)
-    code, out = cli("build", str(tei), "--out", str(tmp_path / "site"))
+    code, out = cli("build", "--tei-dir", str(tei), "--out", str(tmp_path / "site"))
     assert code == 2 and "Permission denied" in out and len(out.splitlines()) == 1, out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tei"]
 
@@ -471,7 +473,7 @@ def test_read_only_folder_is_one_line(tmp_path: Path, monkeypatch: pytest.Monkey
 def test_a_lock_owned_by_another_user_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / ".site.lock").write_text("")
     _refuse(monkeypatch, os, "open", lambda path, *a: str(path).endswith(".site.lock"))
-    code, out = cli("build", str(MINIMAL), "--out", str(tmp_path / "site"))
+    code, out = cli("build", "--tei-dir", str(MINIMAL), "--out", str(tmp_path / "site"))
     assert code == 2 and "cannot create the lock file" in out and "Permission denied" in out
     assert len(out.splitlines()) == 1 and sorted(p.name for p in tmp_path.iterdir()) == [".site.lock"]
 
@@ -483,7 +485,7 @@ def test_a_busy_mount_point_is_one_line(tmp_path: Path, monkeypatch: pytest.Monk
         raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out))
 
     monkeypatch.setattr(outdir, "exchange", busy)
-    code, text = cli("build", str(MINIMAL), "--out", str(out), "--base-url", "https://changed.example/")
+    code, text = cli("build", "--tei-dir", str(MINIMAL), "--out", str(out), "--base-url", "https://changed.example/")
     assert code == 2 and "Device or resource busy" in text and len(text.splitlines()) == 1, text
     assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
@@ -531,7 +533,7 @@ def test_document_ids_are_checked_by_validate(tmp_path: Path, first: str, second
     assert len(identity) == count, result.stdout
     tag_line = 1 + SOURCE[:SOURCE.index("<TEI ")].count("\n")
     assert identity[0].startswith(str(Path("tei") / ("b.xml" if "unique" in rule else "a.xml")) + f":{tag_line}:")
-    result = run("build", "tei", "--out", "site", cwd=tmp_path)
+    result = run("build", "--tei-dir", "tei", "--out", "site", cwd=tmp_path)
     assert result.returncode == 1 and rule in result.stderr and not (tmp_path / "site").exists()
     if first == second:
         result = run("cite", f"{first}:p12", "--tei-dir", str(tei), cwd=tmp_path)
@@ -586,7 +588,7 @@ def test_foreign_namespace_build_through_the_command(tmp_path: Path) -> None:
     doc = tei / "deutscher-1959-khrushchev-mao.xml"
     doc.write_text(SOURCE.replace('<p xml:id="p3"', '<p xml:id="p3" xmlns:x="urn:x-project" x:note="1"', 1),
                    encoding="utf-8")
-    for command in (["validate", "tei"], ["build", "tei", "--out", "site"]):
+    for command in (["validate", "tei"], ["build", "--tei-dir", "tei", "--out", "site"]):
         result = run(*command, cwd=tmp_path)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert "[foreign-namespace] attribute x:note is in namespace urn:x-project" in result.stdout + result.stderr
@@ -594,7 +596,7 @@ def test_foreign_namespace_build_through_the_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("option", [["--width", "2147483648"], ["--width", "-1"], ["--jobs", "100000"]])
 def test_numeric_options_out_of_range_are_usage_errors(tmp_path: Path, option: list[str]) -> None:
-    result = run("build", str(TEI_DIR), "--out", "site", *option, cwd=tmp_path)
+    result = run("build", "--tei-dir", str(TEI_DIR), "--out", "site", *option, cwd=tmp_path)
     assert result.returncode == 2 and "Traceback" not in result.stderr and "Invalid value" in result.stderr
     assert not (tmp_path / "site").exists()
 

@@ -149,7 +149,7 @@ def test_validate_and_build(case: str, tmp_path: Path) -> None:
     site = tmp_path / "site"
     build(FIXTURES / "minimal", site, BuildOptions(jobs=1))  # a previous output, which must survive a failure
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    code, out, err = run("build", str(tei), "--out", str(site), "-j", "1")
+    code, out, err = run("build", "--tei-dir", str(tei), "--out", str(site), "-j", "1")
     if code_expected == 0:
         assert code == 0, out + err
         assert_safe_site(site)
@@ -194,14 +194,15 @@ def test_directory_instead_of_file_and_missing_file(tmp_path: Path) -> None:
     assert_clean_failure(code, out, err, "no TEI documents")
     code, out, err = run("validate", str(tmp_path / "missing.xml"))
     assert code == 2 and "no such file or directory" in out
-    code, out, err = run("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
+    code, out, err = run("build", "--tei-dir", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
     assert code == 2 and "no such file or directory" in err and not (tmp_path / "o").exists()
 
 
 def test_link_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
     tei = corpus_with(tmp_path, FIXTURES / "minimal" / "doc.xml")
     os.symlink("/etc/passwd", tei / "passwd.xml")
-    for args in (["validate", str(tei)], ["build", str(tei), "--out", str(tmp_path / "o")], ["info", str(tei)]):
+    for args in (["validate", str(tei)], ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "o")],
+                 ["info", "--tei-dir", str(tei)]):
         code, out, err = run(*args)
         assert_clean_failure(code, out, err, "[outside-corpus]")
 
@@ -220,7 +221,8 @@ def test_links_below_the_corpus_folder(tmp_path: Path) -> None:
     os.symlink(outside, tei / "linked")
     assert [p.relative_to(tei).as_posix() for p in Corpus.discover(tei).document_paths] == ["doc.xml", "sub/same.xml"]
     os.symlink(outside / "other.xml", tei / "sub" / "away.xml")
-    for args in (["validate", str(tei)], ["build", str(tei), "--out", str(tmp_path / "o")], ["info", str(tei)]):
+    for args in (["validate", str(tei)], ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "o")],
+                 ["info", "--tei-dir", str(tei)]):
         code, out, err = run(*args)
         assert_clean_failure(code, out, err, "[outside-corpus]")
         assert "sub/away.xml" in out + err
@@ -229,7 +231,7 @@ def test_links_below_the_corpus_folder(tmp_path: Path) -> None:
 def test_unwritable_output(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
-    code, out, err = run("build", str(FIXTURES / "minimal"), "--out", str(blocker / "dist"))
+    code, out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(blocker / "dist"))
     assert_clean_failure(code, out, err, "cannot write")
 
 
@@ -245,7 +247,7 @@ def test_full_disk_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
         real(path, text)
 
     monkeypatch.setattr(publish, "_write", full)
-    code, out, err = run("build", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
+    code, out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
                          "https://changed.example/")
     assert_clean_failure(code, out, err, "No space left on device")
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
@@ -260,7 +262,7 @@ def test_ctrl_c_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.Monke
         raise KeyboardInterrupt
 
     monkeypatch.setattr(publish, "_write", interrupted)
-    code, _out, err = run("build", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
+    code, _out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
                           "https://changed.example/")
     assert code == 130 and "interrupted" in err and "Traceback" not in err
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

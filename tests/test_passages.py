@@ -158,7 +158,7 @@ def test_changed_text_with_recorded_revision_can_be_updated(tmp_path: Path) -> N
         '<revisionDesc status="published">',
         '<revisionDesc status="published">\n      <change when="2026-12-01" n="1.1.0">Corrected p19.</change>')
     doc.write_text(text)
-    result = CliRunner().invoke(main, ["passages", "update", str(folder)])
+    result = CliRunner().invoke(main, ["passages", "update", "--tei-dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert rules(folder) == []
     record = json.loads((folder / MANIFEST_FILE).read_text())["documents"][DOC]["passages"]["p19"]
@@ -180,7 +180,7 @@ def test_new_passage_must_be_published_explicitly(tmp_path: Path) -> None:
     del manifest["documents"][DOC]["passages"]["p31"]
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest))
     assert rules(folder) == ["passage-unpublished"]
-    result = CliRunner().invoke(main, ["passages", "check", str(folder)])
+    result = CliRunner().invoke(main, ["passages", "check", "--tei-dir", str(folder)])
     assert result.exit_code == 1 and "[passage-unpublished]" in result.output
 
 

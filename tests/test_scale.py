@@ -79,7 +79,7 @@ def test_commands_address_passages_across_the_corpus(corpus6: Path) -> None:
                                        "--format", "csl-json"])
     assert result.exit_code == 0 and json.loads(result.stdout)[0]["id"] == "deutscher-variant-00004"
     assert "locator" not in json.loads(result.stdout)[0]
-    result = CliRunner().invoke(main, ["info", str(corpus6), "--format", "json"])
+    result = CliRunner().invoke(main, ["info", "--tei-dir", str(corpus6), "--format", "json"])
     assert json.loads(result.stdout)["documents"] == 6 and json.loads(result.stdout)["paragraphs"] == 186
 
 
@@ -198,13 +198,14 @@ def test_shards_merge_into_the_same_site(corpus6: Path, tmp_path: Path) -> None:
 def test_cli_shard_and_merge(corpus6: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     for i in (1, 2):
-        r = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / f"s{i}"), "--shard", f"{i}/2",
+        r = runner.invoke(main, ["build", "--tei-dir", str(corpus6), "--out", str(tmp_path / f"s{i}"),
+                                 "--shard", f"{i}/2",
                                  "-j", "1"])
         assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--tei-dir", str(corpus6),
                              "--out", str(tmp_path / "site")])
     assert r.exit_code == 0 and "merged 6 document(s) from 2 shard(s)" in r.stdout
-    bad = runner.invoke(main, ["build", str(corpus6), "--out", str(tmp_path / "x"), "--shard", "3/2"])
+    bad = runner.invoke(main, ["build", "--tei-dir", str(corpus6), "--out", str(tmp_path / "x"), "--shard", "3/2"])
     assert bad.exit_code == 2 and "I/N" in bad.output
 
 
@@ -215,7 +216,7 @@ def test_second_build_on_same_output_is_refused(tmp_path: Path) -> None:
         fcntl.flock(fh, fcntl.LOCK_EX)
         with pytest.raises(OutputError, match="another teikit command is writing this output folder"):
             build(TEI_DIR, out, BuildOptions(jobs=1))
-        result = CliRunner().invoke(main, ["build", str(TEI_DIR), "--out", str(out)])
+        result = CliRunner().invoke(main, ["build", "--tei-dir", str(TEI_DIR), "--out", str(out)])
         assert result.exit_code == 2 and "another teikit command is writing this output folder" in result.stderr
     assert not out.exists()
     build(TEI_DIR, out, BuildOptions(jobs=1))
@@ -226,7 +227,8 @@ def test_progress_is_reported_and_quiet_when_asked(corpus6: Path, tmp_path: Path
     seen: list[tuple[int, int]] = []
     build(corpus6, tmp_path / "out", BuildOptions(jobs=1), progress=lambda d, t: seen.append((d, t)))
     assert seen == [(i, 6) for i in range(1, 7)]
-    result = CliRunner().invoke(main, ["build", str(corpus6), "--out", str(tmp_path / "q"), "-q", "-j", "1"])
+    result = CliRunner().invoke(main, ["build", "--tei-dir", str(corpus6), "--out", str(tmp_path / "q"), "-q",
+                                       "-j", "1"])
     assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
 
 
@@ -314,7 +316,8 @@ def test_split_build_of_an_invalid_document_reports_validation_not_rendering(
     old = old.format(stem=source.stem)
     assert old in text
     (tei / source.name).write_text(text.replace(old, new, 1), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "teikit.cli", "build", str(tei), "--out", str(tmp_path / "site"),
+    run = subprocess.run([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(tei),
+                          "--out", str(tmp_path / "site"),
                           "--jobs", "2"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert run.returncode == 1
     assert found in run.stderr and "Traceback" not in run.stderr
@@ -329,7 +332,8 @@ def test_ctrl_c_stops_a_forked_build_cleanly(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "40", str(tmp_path / "c")],
                    check=True, capture_output=True)
     out = tmp_path / "site"
-    _interrupt_cleanly([sys.executable, "-m", "teikit.cli", "build", str(tmp_path / "c" / "tei"), "--out", str(out),
+    _interrupt_cleanly([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(tmp_path / "c" / "tei"),
+                        "--out", str(out),
                         "--jobs", "2", "-q"], out,
                        lambda: bool(list(tmp_path.glob(".site.building-*/*"))))  # workers are writing
 
@@ -376,7 +380,7 @@ def slow(job):  # each half marks that it started, then works for a long time
     open(os.path.join(marks, f"{job.part}-{os.getpid()}"), "w").close()
     time.sleep(120)
 P._process = slow
-sys.argv = ["teikit", "build", tei, "--out", out, "--jobs", "2"]
+sys.argv = ["teikit", "build", "--tei-dir", tei, "--out", out, "--jobs", "2"]
 import teikit.cli
 teikit.cli.entry()
 """

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .errors import InvalidInput, UsageProblem
+from .errors import InvalidInput, UsageProblem, quoted
 from .load import Corpus, Document, Register
 from .passages import Resolved
 from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, local_name, source_line
@@ -138,7 +138,7 @@ def _date_parts(date: etree._Element, path: str) -> list[int]:
     value = date.get("when", "")
     parts = value.split("-")
     if not all(_INTEGER.fullmatch(part) for part in parts):
-        raise InvalidInput(f"@when {json.dumps(value[:40])} is not an ISO date, so the citation has no date",
+        raise InvalidInput(f"@when {quoted(value, 40)} is not an ISO date, so the citation has no date",
                            path=path, line=source_line(date) or None, rule="citation-date")
     return [int(part) for part in parts]
 

@@ -63,6 +63,35 @@ def notice(message: str) -> None:
     click.echo(f"teikit: {message}", err=True)
 
 
+TEI_DIR_HELP = "The corpus folder (default: ./tei, else the edition bundled with teikit)."
+
+
+def corpus_dir(legacy: bool = False) -> Callable[[F], F]:
+    """The one way every command names its corpus: ``--tei-dir DIR``.
+
+    Commands that took the folder as a positional ``TEI_DIR`` (build, info, passages, serve) still
+    accept it, with a deprecation line on stderr.
+    """
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, tei_dir: Path | None = None, legacy_tei_dir: Path | None = None,
+                    **kwargs: Any) -> Any:
+            if legacy_tei_dir is not None:
+                if tei_dir is not None:
+                    raise click.UsageError("name the corpus once, with --tei-dir DIR")
+                notice(f"the TEI_DIR argument is deprecated; use --tei-dir {legacy_tei_dir}")
+                tei_dir = legacy_tei_dir
+            return func(*args, tei_dir=tei_dir, **kwargs)
+
+        command: Any = click.option("--tei-dir", "tei_dir", type=PATH_ARG, default=None, help=TEI_DIR_HELP)(wrapper)
+        if legacy:
+            command = click.argument("legacy_tei_dir", required=False, type=PATH_ARG, metavar="[TEI_DIR]")(command)
+        return command  # type: ignore[no-any-return]
+
+    return decorate
+
+
 def discover(tei_dir: Path | None) -> Corpus:
     """The corpus a command works on; says on stderr which folder it is when none was named."""
     corpus = Corpus.discover(tei_dir)
@@ -83,12 +112,14 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("tei_dir", required=False, type=PATH_ARG)
+@corpus_dir(legacy=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 @reports_errors
 def info(tei_dir: Path | None, fmt: str) -> None:
-    """Summarise the corpus in TEI_DIR (default: ./tei)."""
+    """Summarise the corpus: documents, sections, paragraphs, mentions, register.
+
+    [TEI_DIR] is the deprecated spelling of --tei-dir."""
     from .validate import completeness_problems
 
     corpus = discover(tei_dir)
@@ -97,7 +128,7 @@ def info(tei_dir: Path | None, fmt: str) -> None:
         click.echo(str(problem), err=True)
     data = corpus_info(corpus).as_dict()
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         if any(p.severity == "error" for p in incomplete):
             sys.exit(1)
         return
@@ -118,18 +149,21 @@ def info(tei_dir: Path | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=PATH_ARG)
+@corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Report format: one line per problem, or a JSON array for machines.")
 @click.option("--no-lint", is_flag=True, help="Skip the untagged-mention lint warnings.")
 @reports_errors
-def validate(paths: tuple[Path, ...], fmt: str, no_lint: bool) -> None:
-    """Validate TEI documents (default: every document under ./tei) against the grammar and rules.
+def validate(paths: tuple[Path, ...], tei_dir: Path | None, fmt: str, no_lint: bool) -> None:
+    """Validate TEI documents or folders PATH (default: the corpus) against the grammar and rules.
 
     Exit 0 when valid (warnings allowed), 1 when any error is found, 2 when input is unreadable.
     """
     from .validate import ERROR, iter_errors
 
-    targets = list(paths) or [discover(None).root]
+    if paths and tei_dir is not None:
+        raise click.UsageError("give PATH arguments or --tei-dir, not both")
+    targets = list(paths) or [tei_dir if tei_dir is not None else discover(None).root]
     problems = list(iter_errors(targets, lint=not no_lint))
     if fmt == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
@@ -179,7 +213,7 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 
 
 @main.command()
-@click.argument("tei_dir", required=False, type=PATH_ARG)
+@corpus_dir(legacy=True)
 @click.option("--out", "out", type=PATH_ARG, default=None,
               help="Output folder (default dist/): new, empty, or an earlier teikit output; replaced atomically.")
 @click.option("--base-url", default=None, help="Base URL of the published edition (default: a placeholder).")
@@ -194,20 +228,22 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 @reports_errors
 def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
           shard: str | None, no_dts: bool, quiet: bool) -> None:
-    """Validate TEI_DIR (default ./tei) and build the edition into --out (default dist/)."""
+    """Validate the corpus and build the edition into --out (default dist/).
+
+    [TEI_DIR] is the deprecated spelling of --tei-dir."""
     from .errors import ValidationFailed
     from .publish import DEFAULT_BASE_URL, BuildOptions
     from .publish import build as run_build
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
                            shard=_shard(shard), dts=not no_dts)
-    corpus_dir = discover(tei_dir).root if tei_dir is None else tei_dir
+    folder = discover(tei_dir).root if tei_dir is None else tei_dir
     if out is None:
         out = Path("dist")
         if not quiet:
             notice(f"writing to {out}/ (the default --out)")
     try:
-        result = run_build(corpus_dir, out, options, progress=_progress(quiet))
+        result = run_build(folder, out, options, progress=_progress(quiet))
     except ValidationFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -227,7 +263,7 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 
 @main.command()
 @click.argument("shards", nargs=-1, required=True, type=PATH_ARG)
-@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@corpus_dir()
 @click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True)
 @click.option("--base-url", default=None, help="Base URL of the published edition (as given to the shards).")
 @click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
@@ -240,7 +276,8 @@ def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: s
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts)
     try:
-        result = run_merge(tei_dir, list(shards), out, options)
+        folder = discover(tei_dir).root if tei_dir is None else tei_dir
+        result = run_merge(folder, list(shards), out, options)
     except ValidationFailed as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -256,7 +293,7 @@ BASE_URL_HELP = "Base URL of the published edition (default: the documented plac
 
 @main.command()
 @click.argument("ref")
-@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "tei", "html", "json"]), default="text",
               show_default=True, help="text: each passage labelled [ID]; tei: one XML document; json: see README.")
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
@@ -274,7 +311,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 
 @main.command()
 @click.argument("ref", required=False)
-@click.option("--tei-dir", type=PATH_ARG, default=None, help="Corpus folder (default ./tei).")
+@corpus_dir()
 @click.option("--style", type=click.Choice(["chicago-notes", "chicago-author-date", "mla", "apa"]),
               default="chicago-notes", show_default=True, help="Citation style (text format).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris", "json"]), default="text",
@@ -307,7 +344,7 @@ def passages() -> None:
 
 
 @passages.command("check")
-@click.argument("tei_dir", required=False, type=PATH_ARG)
+@corpus_dir(legacy=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="One line per problem, or a JSON array (the shape of validate --format json).")
 @reports_errors
@@ -329,7 +366,7 @@ def passages_check(tei_dir: Path | None, fmt: str) -> None:
 
 
 @passages.command("update")
-@click.argument("tei_dir", required=False, type=PATH_ARG)
+@corpus_dir(legacy=True)
 @reports_errors
 def passages_update(tei_dir: Path | None) -> None:
     """Record new passages and recorded revisions in the manifest (the only way it changes)."""
@@ -345,18 +382,20 @@ def passages_update(tei_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("tei_dir", required=False, type=PATH_ARG)
+@corpus_dir(legacy=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--base-url", default=None, help=BASE_URL_HELP)
 @reports_errors
 def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> None:
-    """Serve the corpus in TEI_DIR as a live DTS 1.0 API at /api/dts."""
+    """Serve the corpus as a live DTS 1.0 API at /api/dts.
+
+    [TEI_DIR] is the deprecated spelling of --tei-dir."""
     from .publish import DEFAULT_BASE_URL
     from .serve import run
 
     click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
-    run(tei_dir, host, port, base_url or DEFAULT_BASE_URL)
+    run(discover(tei_dir).root if tei_dir is None else tei_dir, host, port, base_url or DEFAULT_BASE_URL)
 
 
 def run() -> int:

@@ -25,11 +25,11 @@ from urllib.parse import quote, urlencode
 from lxml import etree
 
 from . import transform
-from .errors import TeikitError
+from .errors import TeikitError, quoted
 from .load import Corpus, Document
 from .passages import Passage, PassageIndex, render_passages
 from .passages import Resolved as _Resolved
-from .xmlutil import NS, TEI_NS, XML_ID, write_new
+from .xmlutil import NS, TEI_NS, XML_ID, XML_LANG, write_new
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
 DTS_VERSION = "1.0"
@@ -205,7 +205,7 @@ class Resource:
     def find(self, ident: str, what: str) -> Passage:
         p = self.index.by_id.get(ident)
         if p is None:
-            raise DtsError(404, f"{what} {json.dumps(ident[:80])} is not in the citation tree of {self.id}")
+            raise DtsError(404, f"{what} {quoted(ident, 80)} is not in the citation tree of {self.id}")
         return p
 
 
@@ -246,7 +246,7 @@ class DtsCorpus:
             return res
         path = self._paths.get(ident)
         if path is None:
-            raise DtsError(404, f"no resource {json.dumps(ident[:80])} in this collection")
+            raise DtsError(404, f"no resource {quoted(ident, 80)} in this collection")
         res = Resource(self.corpus.load_document(path), self.corpus)
         self._resources[ident] = res
         if len(self._resources) > self.CACHE:
@@ -273,7 +273,7 @@ def _ident(params: Mapping[str, list[str]], name: str) -> str | None:
     if value is None:
         return None
     if not _ID_VALUE.match(value):
-        raise DtsError(404 if name != "page" else 400, f"{name} {json.dumps(value[:80])} names nothing here")
+        raise DtsError(404 if name != "page" else 400, f"{name} {quoted(value, 80)} names nothing here")
     return value
 
 
@@ -282,7 +282,7 @@ def _int(params: Mapping[str, list[str]], name: str, minimum: int) -> int | None
     if value is None:
         return None
     if not _INT.match(value) or int(value) < minimum:
-        raise DtsError(400, f"{name} must be an integer ≥ {minimum}; got {json.dumps(value[:40])}")
+        raise DtsError(400, f"{name} must be an integer ≥ {minimum}; got {quoted(value, 40)}")
     return int(value)
 
 
@@ -400,7 +400,7 @@ def navigation(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> di
         raise DtsError(400, "down=0 needs ref" if start_v is None else "down=0 cannot be used with start and end")
     res = dc.resource(_ident(params, "resource") or "")
     if tree is not None:
-        raise DtsError(404, f"no citation tree {json.dumps(tree[:80])}; this resource has only its default tree")
+        raise DtsError(404, f"no citation tree {quoted(tree, 80)}; this resource has only its default tree")
     ref = res.find(ref_v, "ref") if ref_v is not None else None
     start = res.find(start_v, "start") if start_v is not None else None
     end = res.find(end_v, "end") if end_v is not None else None
@@ -462,9 +462,9 @@ def document(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]], base_ur
     tree = _one(params, "tree")
     res = dc.resource(_ident(params, "resource") or "")
     if tree is not None:
-        raise DtsError(404, f"no citation tree {json.dumps(tree[:80])}; this resource has only its default tree")
+        raise DtsError(404, f"no citation tree {quoted(tree, 80)}; this resource has only its default tree")
     if media not in MEDIA_TYPES:
-        raise DtsError(404, f"media type {json.dumps(media[:80])} is not available; choose one of "
+        raise DtsError(404, f"media type {quoted(media, 80)} is not available; choose one of "
                             + ", ".join(MEDIA_TYPES))
     selected: list[Passage] = []
     if ref_v is not None:
@@ -481,14 +481,14 @@ def document(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]], base_ur
     resolved = _Resolved(res.doc, res.index, selected)
     text = render_passages(dc.corpus, resolved, fmt, base_url)
     if fmt == "html":
-        title = json.dumps(res.doc.title)[1:-1]
-        text = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_esc(title)}</title></head>'
-                f"<body>\n{text}</body></html>\n")
+        lang = res.doc.root.get(XML_LANG) or "und"  # the document's own language, not an assumed one
+        text = (f'<!DOCTYPE html>\n<html lang="{_esc(lang)}"><head><meta charset="utf-8">'
+                f"<title>{_esc(res.doc.title)}</title></head><body>\n{text}</body></html>\n")
     return DocumentResponse(text, media, link)
 
 
 def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def _maximal(res: Resource, start: Passage, end: Passage) -> list[Passage]:

@@ -88,6 +88,22 @@ def check_interrupt() -> None:
         raise Terminated() if RECEIVED_SIGNALS[-1] == 15 else KeyboardInterrupt()
 
 
+def quoted(text: str, limit: int = 80) -> str:
+    """``text`` in quotes for a message, as typed: characters stay characters (JSON and terminals
+    read them), only control and bidirectional-formatting characters are shown as escapes, since
+    a terminal would act on them."""
+    import unicodedata
+
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    out = []
+    for c in shown:
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        else:
+            out.append(c)
+    return "“" + "".join(out) + "”"
+
+
 def _one_line(text: str, limit: int = 400) -> str:
     """Collapse whitespace and cut very long messages so that an error is always one line."""
     flat = " ".join(text.split())

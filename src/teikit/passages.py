@@ -23,7 +23,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .errors import InvalidInput, OutputError, ReferenceNotFound
+from .errors import InvalidInput, OutputError, ReferenceNotFound, quoted
 from .load import DOCUMENT_ID, Corpus, Document
 from .xmlutil import NS, XML_ID
 
@@ -112,17 +112,8 @@ class PassageIndex:
 
 
 def _printable(ref: str) -> str:
-    """A reference as the user typed it, in quotes, for a message: characters stay characters;
-    only control and bidirectional-formatting characters are shown escaped (a terminal would act
-    on them)."""
-    shown = ref if len(ref) <= 60 else ref[:57] + "…"
-    return "“" + "".join(_visible(c) for c in shown) + "”"
-
-
-def _visible(c: str) -> str:
-    if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
-        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
-    return c
+    """A reference as the user typed it, for a message (see :func:`teikit.errors.quoted`)."""
+    return quoted(ref, 60)
 
 
 # Forgiving spellings with one sensible reading: case (P12, S3), the pilcrow (¶12), a bare number

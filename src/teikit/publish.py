@@ -37,7 +37,16 @@ from urllib.parse import quote
 from lxml import etree
 
 from . import __version__, outdir
-from .errors import InvalidInput, OutputError, TeikitError, Unreadable, UsageProblem, ValidationFailed, check_interrupt
+from .errors import (
+    InvalidInput,
+    OutputError,
+    TeikitError,
+    Unreadable,
+    UsageProblem,
+    ValidationFailed,
+    check_interrupt,
+    quoted,
+)
 from .load import DOCUMENT_ID, Corpus, Document, Register, reserved_id
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
@@ -163,7 +172,7 @@ def _entry_summaries(register: Register) -> Any:
 def _safe_id(doc: Document) -> None:
     """Document IDs become folder names: refuse anything but the documented ID form."""
     if not re.fullmatch(DOCUMENT_ID, doc.id) or reserved_id(doc.id):
-        raise InvalidInput(f"document ID {json.dumps(doc.id[:80])} cannot name an output folder",
+        raise InvalidInput(f"document ID {quoted(doc.id)} cannot name an output folder",
                            path=str(doc.path), rule="document-id")
 
 
