@@ -130,7 +130,7 @@ def saxon_floor(tei: Path) -> tuple[float, float]:
 
 def build_time(tei: Path, out: Path, jobs: int) -> tuple[float, int]:
     shutil.rmtree(out, ignore_errors=True)
-    result = rss_of(teikit("build", str(tei), "--out", str(out), "--jobs", str(jobs), "-q"))
+    result = rss_of(teikit("build", "--tei-dir", str(tei), "--out", str(out), "--jobs", str(jobs), "-q"))
     return result
 
 
@@ -218,7 +218,7 @@ def main() -> None:
     for _ in range(args.runs):
         imports.append(timed([sys.executable, "-c", "import lxml.etree, saxonche"]))
         shutil.rmtree(work / "cold", ignore_errors=True)
-        cold.append(timed(teikit("build", str(ROOT / "tei"), "--out", str(work / "cold"), "-q")))
+        cold.append(timed(teikit("build", "--tei-dir", str(ROOT / "tei"), "--out", str(work / "cold"), "-q")))
     imp, edition = statistics.median(imports), statistics.median(cold)
     print(f"| bare `import lxml.etree, saxonche` | {imp * 1000:.0f} ms (min {min(imports) * 1000:.0f}) |")
     print(f"| cold `teikit build` of the edition | {edition * 1000:.0f} ms (min {min(cold) * 1000:.0f}) "
@@ -243,7 +243,7 @@ def main() -> None:
         ps = statistics.median(samples)
         t1, t2, rss1 = statistics.median(t1s), statistics.median(t2s), max(rss)
         ratios = sorted(a / b for a, b in zip(t1s, t2s, strict=True))
-        noop = statistics.median([timed(teikit("build", str(tei), "--out", str(work / f"out-{n}-2"), "-q",
+        noop = statistics.median([timed(teikit("build", "--tei-dir", str(tei), "--out", str(work / f"out-{n}-2"), "-q",
                                                 "--jobs", "2")) for _ in range(5)])
         m1, m2 = (t1 - base[1]) / (n - 1), (t2 - base[2]) / (n - 1)
         print(f"\nN={n}: parse+serialise {ps * 1000:.2f} ms/document")

@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="hard limit per endpoint")
     args = parser.parse_args()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", str(ROOT / "tei"), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", "--tei-dir", str(ROOT / "tei"),
+                               "--port", str(port)],
                               cwd=ROOT, env={**os.environ}, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

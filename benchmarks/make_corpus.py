@@ -4,7 +4,7 @@ Each document is a variant of the edition: a distinct document ID, title and CTS
 and its paragraphs shuffled (with a seeded random generator, so a given N always gives the same
 corpus) and renumbered p1…p31 so that the passage scheme holds.  All variants share the edition's
 register.  The layout is the project's own: DEST/tei/*.xml and DEST/tei/register.xml, so that
-``teikit build DEST/tei --out OUT`` builds it.
+``teikit build --tei-dir DEST/tei --out OUT`` builds it.
 
 Usage: python benchmarks/make_corpus.py N DEST [--seed S]
 """

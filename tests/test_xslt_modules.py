@@ -150,7 +150,12 @@ def test_catalogue_record() -> None:
               f'</teiHeader><text><body><div><p/><p/></div></body></text></TEI>')
     [record] = out
     assert dict(record.attrib) == {"id": "d", "title": "T", "author": "A", "journal": "", "date": "",
-                                   "version": "2.0.0", "paragraphs": "2"}
+                                   "version": "2.0.0", "paragraphs": "2", "edition-of": ""}
+    out = run(("common/functions.xsl", "site/catalogue.xsl"), '<xsl:apply-templates select="/" mode="catalogue"/>',
+              f'<TEI xmlns="{TEI}" xml:id="d"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt>'
+              f'<publicationStmt><publisher> Letters  Project </publisher></publicationStmt></fileDesc>'
+              f'</teiHeader><text><body><div><p/></div></body></text></TEI>')
+    assert out[0].get("edition-of") == "Letters Project"
 
 
 def test_entry_summaries_made_beforehand_are_what_each_page_would_make() -> None:

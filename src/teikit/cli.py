@@ -84,7 +84,8 @@ def corpus_dir(legacy: bool = False) -> Callable[[F], F]:
                 tei_dir = legacy_tei_dir
             return func(*args, tei_dir=tei_dir, **kwargs)
 
-        command: Any = click.option("--tei-dir", "tei_dir", type=PATH_ARG, default=None, help=TEI_DIR_HELP)(wrapper)
+        command: Any = click.option("--tei-dir", "tei_dir", type=PATH_ARG, default=None, metavar="DIR",
+                                    help=TEI_DIR_HELP)(wrapper)
         if legacy:
             command = click.argument("legacy_tei_dir", required=False, type=PATH_ARG, metavar="[TEI_DIR]")(command)
         return command  # type: ignore[no-any-return]
@@ -148,7 +149,7 @@ def info(tei_dir: Path | None, fmt: str) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=PATH_ARG)
+@click.argument("paths", nargs=-1, type=PATH_ARG, metavar="[PATH]...")
 @corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Report format: one line per problem, or a JSON array for machines.")
@@ -214,9 +215,10 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 
 @main.command()
 @corpus_dir(legacy=True)
-@click.option("--out", "out", type=PATH_ARG, default=None,
+@click.option("--out", "out", type=PATH_ARG, default=None, metavar="DIR",
               help="Output folder (default dist/): new, empty, or an earlier teikit output; replaced atomically.")
-@click.option("--base-url", default=None, help="Base URL of the published edition (default: a placeholder).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Base URL of the published edition (default: a placeholder).")
 @click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
 @click.option("--width", type=click.IntRange(min=0, max=MAX_WIDTH), default=0,
               help=f"Plain text: wrap at N columns (0: no wrapping; at most {MAX_WIDTH}).")
@@ -224,7 +226,7 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
               help=f"Worker processes (default 0: one per core this process may use; at most {MAX_JOBS}).")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Errors only: no progress bar, warnings or summary.")
 @reports_errors
 def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
           shard: str | None, no_dts: bool, quiet: bool) -> None:
@@ -251,7 +253,7 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
         sys.exit(1)
     for line in result.notices:
         notice(line)
-    for warning in result.warnings:
+    for warning in result.warnings if not quiet else []:
         click.echo(str(warning), err=True)
     if not quiet:
         if result.up_to_date:
@@ -262,10 +264,12 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 
 
 @main.command()
-@click.argument("shards", nargs=-1, required=True, type=PATH_ARG)
+@click.argument("shards", nargs=-1, required=True, type=PATH_ARG, metavar="SHARD...")
 @corpus_dir()
-@click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True)
-@click.option("--base-url", default=None, help="Base URL of the published edition (as given to the shards).")
+@click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True, metavar="DIR",
+              help="Output folder (the same rules as build --out).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Base URL of the published edition (as given to the shards).")
 @click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
 @reports_errors
 def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool) -> None:
@@ -296,7 +300,7 @@ BASE_URL_HELP = "Base URL of the published edition (default: the documented plac
 @corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "tei", "html", "json"]), default="text",
               show_default=True, help="text: each passage labelled [ID]; tei: one XML document; json: see README.")
-@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> None:
     """Print the passage(s) REF names: p12, s3, s3.p12, p12-p14, DOC-ID:p12, a CTS URN or a URL."""
@@ -316,7 +320,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
               default="chicago-notes", show_default=True, help="Citation style (text format).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris", "json"]), default="text",
               show_default=True, help="text: the citation (and bibliography entry); json: both with the CSL item.")
-@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: str | None) -> None:
     """Cite the passage REF (or, without REF, the whole article)."""
@@ -383,9 +387,10 @@ def passages_update(tei_dir: Path | None) -> None:
 
 @main.command()
 @corpus_dir(legacy=True)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default).")
+@click.option("--host", default="127.0.0.1", metavar="HOST", show_default=True,
+              help="Interface to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--base-url", default=None, help=BASE_URL_HELP)
+@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> None:
     """Serve the corpus as a live DTS 1.0 API at /api/dts.
@@ -396,6 +401,48 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
 
     click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
     run(discover(tei_dir).root if tei_dir is None else tei_dir, host, port, base_url or DEFAULT_BASE_URL)
+
+
+def synopsis(path: list[str]) -> str:
+    """The one-line synopsis of a command (``["passages", "check"]``), made from its click
+    definition: the README's command reference shows exactly these lines, and a test keeps the
+    two in step (as sqlite-utils keeps its documentation in step with ``--help``)."""
+    command: click.Command = main
+    for name in path:
+        assert isinstance(command, click.Group)
+        found = command.commands[name]
+        command = found
+    words = ["teikit", *path]
+    for param in command.params:
+        if isinstance(param, click.Argument):
+            if param.name == "legacy_tei_dir":  # deprecated: not shown as a way to name the corpus
+                continue
+            name = param.metavar or param.name.upper() if param.name else ""
+            name = name if name.startswith("[") or name.endswith("...") or param.nargs != -1 else f"{name}..."
+            words.append(name if param.required else (name if name.startswith("[") else f"[{name}]"))
+            continue
+        assert isinstance(param, click.Option)
+        if param.hidden or param.name == "help":
+            continue
+        flag = max(param.opts, key=len)
+        if param.is_flag:
+            words.append(f"[{flag}]")
+        elif isinstance(param.type, click.Choice):
+            words.append(f"[{flag} {'|'.join(map(str, param.type.choices))}]")
+        else:
+            words.append(f"[{flag} {param.metavar or ('N' if isinstance(param.type, click.IntRange) else 'TEXT')}]")
+    return " ".join(words)
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and subcommand, as the words that name it."""
+    paths: list[list[str]] = []
+    for name, command in sorted(main.commands.items()):
+        if isinstance(command, click.Group):
+            paths += [[name, sub] for sub in sorted(command.commands)]
+        else:
+            paths.append([name])
+    return paths
 
 
 def run() -> int:

@@ -209,7 +209,7 @@ class Corpus:
         if path is None:
             path, notice = default_tei_dir()
         if not path.exists():
-            raise Unreadable("no such file or directory", path=str(path))
+            raise Unreadable("no such file or directory", path=str(path), rule="unreadable")
         if path.is_file():
             reg = path.parent / REGISTER_FILE
             docs = [] if path.name == REGISTER_FILE else [path]

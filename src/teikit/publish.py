@@ -747,12 +747,14 @@ def build(tei_dir: Path | None, out: Path, options: BuildOptions | None = None,
     """
     options = options or BuildOptions()
     corpus = Corpus.discover(tei_dir)
-    _require_complete(corpus)
+    incomplete = _require_complete(corpus)
     out = outdir.check_output(out, [corpus.root])
     swaps: list[outdir.Swap] = []
     existed = out.exists()
     try:
-        return _build(corpus, out, options, progress, swaps)
+        result = _build(corpus, out, options, progress, swaps)
+        result.warnings = incomplete + result.warnings
+        return result
     except KeyboardInterrupt as exc:  # wherever it came: what the output folder holds now, in words
         if not hasattr(exc, "teikit_outcome"):
             exc.teikit_outcome = (swaps[0].outcome() if swaps else  # type: ignore[attr-defined]
@@ -855,13 +857,16 @@ def _fingerprints(tree: _OutputTree, owned: list[list[str]]) -> list[str | None]
     return mine + theirs
 
 
-def _require_complete(corpus: Corpus) -> None:
-    """Refuse an incomplete corpus with the same problem ``validate`` reports for it."""
+def _require_complete(corpus: Corpus) -> list[Problem]:
+    """Refuse an incomplete corpus with the same problem ``validate`` reports for it; return the
+    warnings (no manifest yet) that ``validate`` would print too."""
     from .validate import completeness_problems
 
-    errors = [p for p in completeness_problems(corpus) if p.severity == ERROR]
+    found = completeness_problems(corpus)
+    errors = [p for p in found if p.severity == ERROR]
     if errors:
         raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
+    return found
 
 
 def _peek_id(path: Path) -> str:

@@ -80,6 +80,23 @@
     <xsl:sequence select="normalize-space(($tei/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = 'sub')])[1])"/>
   </xsl:function>
 
+  <!-- Who publishes an edition, from its header: the series it belongs to, else its publisher;
+       empty when the header names neither (page furniture is never written for one edition). -->
+  <xsl:function name="tk:edition-name" as="xs:string">
+    <xsl:param name="header" as="element(tei:teiHeader)"/>
+    <xsl:sequence select="string((($header/tei:fileDesc/tei:seriesStmt/tei:title,
+                          $header/tei:fileDesc/tei:publicationStmt/tei:publisher) ! normalize-space(.))[. ne ''][1])"/>
+  </xsl:function>
+
+  <!-- A division's label: its head; else its @n; else its position ("Section 2"), as the DTS
+       titles untitled units — never a word guessed from one document's shape. -->
+  <xsl:function name="tk:section-label" as="xs:string">
+    <xsl:param name="div" as="element(tei:div)"/>
+    <xsl:sequence select="if ($div/tei:head) then normalize-space(string-join($div/tei:head[1]//text(), ''))
+                          else if (normalize-space($div/@n)) then 'Section ' || normalize-space($div/@n)
+                          else 'Section ' || (count($div/preceding-sibling::tei:div) + 1)"/>
+  </xsl:function>
+
   <!-- "12" for p12: the schema fixes the form pN, and a substring costs a fraction of a regular
        expression on a path taken for every permalink, index link and cite box. -->
   <xsl:function name="tk:paragraph-number" as="xs:string">

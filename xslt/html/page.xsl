@@ -58,7 +58,12 @@
       <body>
         <a class="skip-link" href="#text">Skip to the text</a>
         <header class="edition-header">
-          <p class="kicker">A digital edition</p>
+          <!-- Who publishes the edition, as its header says (series title, else publisher); nothing
+               when the header names neither, rather than words written for another edition. -->
+          <xsl:variable name="edition-name" as="xs:string" select="tk:edition-name($header)"/>
+          <xsl:if test="$edition-name ne ''">
+            <p class="kicker"><xsl:value-of select="$edition-name"/></p>
+          </xsl:if>
           <h1><xsl:value-of select="$title"/></h1>
           <p class="byline">
             <xsl:for-each select="$authors">
@@ -94,7 +99,7 @@
             <xsl:for-each select="tei:text/tei:body/tei:div">
               <xsl:variable name="first" as="xs:string" select="tk:paragraph-number(tei:p[1])"/>
               <xsl:variable name="last" as="xs:string" select="tk:paragraph-number(tei:p[last()])"/>
-              <li><a href="#{@xml:id}"><xsl:value-of select="if (tei:head) then normalize-space(tei:head) else 'Opening'"/></a>
+              <li><a href="#{@xml:id}"><xsl:value-of select="tk:section-label(.)"/></a>
                 <span class="toc-range"> ¶<xsl:value-of select="$first"/>–<xsl:value-of select="$last"/></span></li>
             </xsl:for-each>
             <li><a href="#indexes">Indexes and chronology</a></li>

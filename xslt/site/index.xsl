@@ -19,7 +19,12 @@
       </head>
       <body>
         <header class="edition-header">
-          <p class="kicker">A digital edition</p>
+          <!-- The kicker names who publishes the documents, from their headers, and only when they agree:
+               no words written for one edition appear on another's pages. -->
+          <xsl:variable name="names" as="xs:string*" select="distinct-values(document/@edition-of[. ne ''])"/>
+          <xsl:if test="count($names) eq 1 and count(document[@edition-of eq $names]) eq count(document)">
+            <p class="kicker"><xsl:value-of select="$names"/></p>
+          </xsl:if>
           <h1>Documents</h1>
           <p><xsl:value-of select="count(document)"/> documents, <xsl:value-of select="sum(document/@paragraphs)"/> citable paragraphs.</p>
         </header>
