@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from teikit.load import Corpus, Document
 
@@ -23,6 +27,13 @@ SEED = ROOT / "seeds" / "deutscher-1959-khrushchev-mao-and-stalins-ghost.txt"
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# Nothing the suite does writes into the repository: Hypothesis keeps its examples in the system's
+# temporary folder (not ./.hypothesis), and pytest's cache is off (-p no:cacheprovider).
+HYPOTHESIS_DB = Path(tempfile.gettempdir()) / "teikit-hypothesis"
+set_hypothesis_home_dir(str(HYPOTHESIS_DB))  # its other files (a character-map cache) too
+settings.register_profile("teikit", database=DirectoryBasedExampleDatabase(str(HYPOTHESIS_DB)))
+settings.load_profile("teikit")
 
 
 def need(condition: bool, reason: str) -> None:

@@ -86,11 +86,13 @@ def test_the_installed_command_exits_quickly_with_its_code_and_all_its_output(
         args: list[str], code: int, stream: str, expected: str) -> None:
     """`teikit` (the entry point, which skips the interpreter's teardown) keeps click's exit codes
     and flushes everything it printed, also into a pipe."""
-    import shutil
     import subprocess
+    import sys
+    from pathlib import Path
 
-    command = shutil.which("teikit")
-    assert command, "the teikit command is not installed (pip install -e .)"
+    script = Path(sys.executable).parent / "teikit"  # the running interpreter's own installation
+    assert script.exists(), "the teikit command is not installed beside this interpreter (pip install -e .)"
+    command = str(script)
     run = subprocess.run([command, *args], capture_output=True, text=True, timeout=120)
     assert run.returncode == code
     assert expected in getattr(run, stream)

@@ -101,9 +101,10 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def assert_clean_failure(code: int, out: str, err: str, fragment: str) -> None:
+def assert_clean_failure(code: int, out: str, err: str, fragment: str, expected: int) -> None:
+    """One located failure with exactly the expected exit code (1 invalid, 2 unreadable or usage)."""
     text = out + err
-    assert code in (1, 2), text
+    assert code == expected, text
     assert "Traceback" not in text and not SECRET.search(text)
     assert fragment in text, text
 
@@ -142,7 +143,7 @@ def test_validate_and_build(case: str, tmp_path: Path) -> None:
     if code_expected == 0:
         assert code == 0, out + err
     else:
-        assert_clean_failure(code, out, err, fragment)
+        assert_clean_failure(code, out, err, fragment, code_expected)
         if fragment.startswith("[xml-") or fragment == "[tei-root]":
             [line] = [ln for ln in out.splitlines() if "error" in ln]
             assert line.startswith(str(tei / "doc.xml") + ":")
@@ -154,7 +155,7 @@ def test_validate_and_build(case: str, tmp_path: Path) -> None:
         assert code == 0, out + err
         assert_safe_site(site)
     else:
-        assert_clean_failure(code, out, err, fragment)
+        assert_clean_failure(code, out, err, fragment, code_expected)
         assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")]
     assert leftovers == []  # no staging folder, and no lock file either
@@ -177,21 +178,21 @@ def test_big_text_node_is_refused_in_bounded_time(tmp_path: Path) -> None:
     start = time.monotonic()
     code, out, err = run("validate", str(tei))
     assert time.monotonic() - start < 30
-    assert_clean_failure(code, out, err, "[xml-too-large]")
+    assert_clean_failure(code, out, err, "[xml-too-large]", 1)
 
 
 def test_large_but_allowed_text_node_is_reported_not_crashed(tmp_path: Path) -> None:
     src = (FIXTURES / "minimal" / "doc.xml").read_text()
     tei = corpus_with(tmp_path, src.replace("went to", "went " + "x" * (12 * 1024 * 1024) + " to").encode())
     code, out, err = run("validate", str(tei))
-    assert_clean_failure(code, out, err, "[xml-malformed]")  # libxml2 refuses text nodes over 10 MB
+    assert_clean_failure(code, out, err, "[xml-malformed]", 1)  # libxml2 refuses text nodes over 10 MB
 
 
 def test_directory_instead_of_file_and_missing_file(tmp_path: Path) -> None:
     folder = tmp_path / "looks-like.xml"
     folder.mkdir()
     code, out, err = run("validate", str(folder))
-    assert_clean_failure(code, out, err, "no TEI documents")
+    assert_clean_failure(code, out, err, "no TEI documents", 2)
     code, out, err = run("validate", str(tmp_path / "missing.xml"))
     assert code == 2 and "no such file or directory" in out
     code, out, err = run("build", "--tei-dir", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
@@ -204,7 +205,7 @@ def test_link_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
     for args in (["validate", str(tei)], ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "o")],
                  ["info", "--tei-dir", str(tei)]):
         code, out, err = run(*args)
-        assert_clean_failure(code, out, err, "[outside-corpus]")
+        assert_clean_failure(code, out, err, "[outside-corpus]", 1)
 
 
 def test_links_below_the_corpus_folder(tmp_path: Path) -> None:
@@ -224,7 +225,7 @@ def test_links_below_the_corpus_folder(tmp_path: Path) -> None:
     for args in (["validate", str(tei)], ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "o")],
                  ["info", "--tei-dir", str(tei)]):
         code, out, err = run(*args)
-        assert_clean_failure(code, out, err, "[outside-corpus]")
+        assert_clean_failure(code, out, err, "[outside-corpus]", 1)
         assert "sub/away.xml" in out + err
 
 
@@ -232,7 +233,7 @@ def test_unwritable_output(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
     code, out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(blocker / "dist"))
-    assert_clean_failure(code, out, err, "cannot write")
+    assert_clean_failure(code, out, err, "cannot write", 2)
 
 
 def test_full_disk_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -249,7 +250,7 @@ def test_full_disk_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(publish, "_write", full)
     code, out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
                          "https://changed.example/")
-    assert_clean_failure(code, out, err, "No space left on device")
+    assert_clean_failure(code, out, err, "No space left on device", 2)
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
@@ -272,5 +273,5 @@ def test_ctrl_c_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.Monke
                                  "p" * 1000, "\x00p1", "urn:cts:../../etc/passwd:p1"])
 def test_hostile_references(ref: str) -> None:
     code, out, err = run("cite", ref, "--tei-dir", str(FIXTURES / "minimal"))
-    assert_clean_failure(code, out, err, "passage reference" if len(ref) < 1000 else "malformed")
+    assert_clean_failure(code, out, err, "passage reference" if len(ref) < 1000 else "malformed", 1)
     assert err.count("\n") == 1

@@ -6,6 +6,7 @@ reason on a developer's machine; under CI=true a missing tool fails the run.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -110,18 +111,59 @@ def test_page_works_without_javascript(browser: Any, built: Path) -> None:
     assert "Mao Zedong" in page.locator("#entry-mao_zedong").inner_text()
 
 
-@pytest.mark.browser
-def test_cite_box_copies_the_citation(browser: Any, built: Path) -> None:
-    page = open_page(browser, built)
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` on a loopback HTTP server (a secure context, where pages may use the clipboard)."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _click_copy(page: Any) -> tuple[str, str]:
     box = page.locator("#p12 + details.cite-box")
     box.locator("summary").click()
     button = box.locator("button.copy-citation")
     assert button.is_visible()
     button.click()
     page.wait_for_function("document.querySelector('#p12 + details .copy-status').textContent !== ''")
-    status = box.locator(".copy-status").inner_text()
-    assert status in ("Copied.", "Select the text above to copy it.")
-    assert "para. 12" in box.locator(".cite-text").inner_text()
+    return box.locator(".copy-status").inner_text(), box.locator(".cite-text").inner_text()
+
+
+@pytest.mark.browser
+def test_cite_box_copies_the_citation_to_the_clipboard(browser: Any, built: Path) -> None:
+    with served(built) as url:
+        context = browser.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = context.new_page()
+        page.goto(f"{url}/{DOC}/index.html")
+        status, text = _click_copy(page)
+        assert status == "Copied."
+        assert "para. 12" in text
+        assert page.evaluate("navigator.clipboard.readText()") == text
+        context.close()
+
+
+@pytest.mark.browser
+def test_cite_box_without_a_clipboard_says_how_to_copy(browser: Any, built: Path) -> None:
+    context = browser.new_context()
+    # No clipboard API and a refused execCommand: the page must say how to copy by hand.
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined});"
+                            "document.execCommand = function () { return false; };")
+    page = context.new_page()
+    page.goto((built / DOC / "index.html").as_uri())
+    status, _ = _click_copy(page)
+    assert status == "Select the text above to copy it."
+    context.close()
 
 
 @pytest.mark.browser

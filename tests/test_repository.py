@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 
@@ -40,3 +43,15 @@ def test_every_entry_stylesheet_declares_modes_with_on_no_match() -> None:
             assert "on-no-match" in mode, (xsl, mode)
         for template in re.findall(r"<xsl:(?:template|function)\b[^>]*>", text):
             assert ' as="' in template, (xsl, template)
+
+
+def test_the_suite_writes_nothing_into_the_repository(request: pytest.FixtureRequest) -> None:
+    """Hypothesis's example database and pytest's cache live outside the checkout."""
+    from hypothesis import settings
+
+    from hypothesis.configuration import storage_directory
+
+    database = getattr(settings.default.database, "path", None)
+    assert database is not None and not Path(database).resolve().is_relative_to(ROOT)
+    assert not Path(storage_directory("x")).resolve().is_relative_to(ROOT)
+    assert not request.config.pluginmanager.has_plugin("cacheprovider")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -42,6 +43,8 @@ INVALID: dict[str, dict[str, int]] = {
     "grammar-header-without-edition": {"grammar": 1, "edition-version-recorded": 1},
     "grammar-element-outside-subset": {"grammar": 1},
 }
+# Rules checked outside the Schematron: the grammar, and Python's corpus-wide and lint checks.
+NOT_SCHEMATRON = {"grammar", "lint-untagged-mention", "register-entry-unused", "document-id-reserved"}
 REGISTER_CASES: dict[str, dict[str, int]] = {
     "authority-wikidata-form": {"authority-wikidata-form": 1},
     "authority-geonames-form": {"authority-geonames-form": 1},
@@ -85,7 +88,9 @@ def test_every_schematron_rule_has_a_fixture() -> None:
     sch = etree.parse(str(ROOT / "schema" / "teikit.sch"))
     ids = set(sch.xpath("//*[local-name()='assert' or local-name()='report']/@id"))
     covered = {rule for case in (*INVALID.values(), *REGISTER_CASES.values()) for rule in case}
-    assert ids and ids <= covered, ids - covered
+    # Exactly the Schematron's rules, once the checks made elsewhere are set aside: a rule deleted
+    # from teikit.sch leaves its fixture expecting it, and this fails.
+    assert ids and ids == covered - NOT_SCHEMATRON, (ids ^ (covered - NOT_SCHEMATRON))
 
 
 @pytest.mark.parametrize("path", sorted(p.name for p in TEI_DIR.glob("*.xml")))
@@ -199,13 +204,13 @@ def test_doctype_error_is_located(tmp_path: Path) -> None:
 @pytest.mark.java
 def test_shipped_grammar_is_the_current_simplification_of_the_source() -> None:
     need_java()
-    run = subprocess.run(["python", str(ROOT / "schema" / "build.py"), "--check"],
+    run = subprocess.run([sys.executable, str(ROOT / "schema" / "build.py"), "--check"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
 
 
 def test_shipped_schematron_xslt_is_current() -> None:
-    run = subprocess.run(["python", str(ROOT / "schema" / "build.py"), "--check", "--schematron-only"],
+    run = subprocess.run([sys.executable, str(ROOT / "schema" / "build.py"), "--check", "--schematron-only"],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
 
