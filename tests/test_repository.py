@@ -53,5 +53,5 @@ def test_the_suite_writes_nothing_into_the_repository(request: pytest.FixtureReq
 
     database = getattr(settings.default.database, "path", None)
     assert database is not None and not Path(database).resolve().is_relative_to(ROOT)
-    assert not Path(str(storage_directory("x"))).resolve().is_relative_to(ROOT)
+    assert not Path(storage_directory("x").path).resolve().is_relative_to(ROOT)
     assert not request.config.pluginmanager.has_plugin("cacheprovider")
