@@ -48,7 +48,6 @@ def test_every_entry_stylesheet_declares_modes_with_on_no_match() -> None:
 def test_the_suite_writes_nothing_into_the_repository(request: pytest.FixtureRequest) -> None:
     """Hypothesis's example database and pytest's cache live outside the checkout."""
     from hypothesis import settings
-
     from hypothesis.configuration import storage_directory
 
     database = getattr(settings.default.database, "path", None)
