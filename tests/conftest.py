@@ -28,6 +28,7 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+
 # Nothing the suite does writes into the repository: Hypothesis keeps its examples in the system's
 # temporary folder (not ./.hypothesis), and pytest's cache is off (-p no:cacheprovider).
 HYPOTHESIS_DB = Path(tempfile.gettempdir()) / "teikit-hypothesis"
@@ -87,3 +88,14 @@ def corpus() -> Corpus:
 @pytest.fixture(scope="session")
 def edition(corpus: Corpus) -> Document:
     return corpus.load_document(EDITION)
+
+
+@pytest.fixture(autouse=True)
+def _mutant_in_subprocesses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under mutation testing (mutmut runs the suite in a mutated copy, ``mutants/``), the commands
+    tests start as subprocesses import the mutated copy too, so that they run the mutant under
+    test (not while mutmut only records which tests reach which function)."""
+    mutant = os.environ.get("MUTANT_UNDER_TEST", "")
+    if mutant and mutant not in ("stats", "fail") and (ROOT / "src" / "teikit").is_dir():
+        monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "src"),
+                                                                          os.environ.get("PYTHONPATH")])))

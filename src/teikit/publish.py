@@ -194,22 +194,25 @@ def render_site_index(records: list[str]) -> str:
 
 # ---------------------------------------------------------------------------- dependencies
 
-def _hash_files(paths: list[Path]) -> str:
+def _hash_files(files: list[tuple[str, Path]]) -> str:
+    """A hash of files by their role and content, in the given order: where teikit or the corpus
+    happens to live (an editable checkout, a wheel, a copy) does not change it."""
     h = hashlib.sha256()
-    for path in sorted(paths):
-        h.update(str(path.name).encode())
-        h.update(path.read_bytes())
+    for label, path in files:
+        h.update(label.encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 
 def dependency_keys(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
     """(validation key, rendering key) of everything a document's outputs depend on besides itself."""
-    register = [corpus.register_path] if corpus.register_path else []
+    register = [("register", corpus.register_path)] if corpus.register_path else []
     manifest = corpus.root / "passages.json"
-    register += [manifest] if manifest.is_file() else []
-    schema = [schema_path("teikit.rng"), schema_path("teikit.sch.xsl")]
+    register += [("manifest", manifest)] if manifest.is_file() else []
+    schema = [(f"schema/{name}", schema_path(name)) for name in ("teikit.rng", "teikit.sch.xsl")]
     validate_key = _hash_files(schema + register) + __version__
-    stylesheets = [p for p in resource_dir("xslt").rglob("*") if p.is_file()]
+    xslt = resource_dir("xslt")
+    stylesheets = sorted((p.relative_to(xslt).as_posix(), p) for p in xslt.rglob("*") if p.is_file())
     render_key = _hash_files(stylesheets + register) + __version__ + options.render_key()
     return validate_key, render_key
 
