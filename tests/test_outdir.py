@@ -1,0 +1,242 @@
+"""teikit.outdir in process, rule by rule and message by message (issues 13 and 23).
+
+The command-level tests (test_file_safety.py) show what a user sees; these pin each rule, each
+message and each step of the lock, the staging folder, recovery and the swap exactly, in the
+process where mutation testing can see them.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from teikit import outdir
+from teikit.errors import OutputError, UsageProblem
+
+TODO = "choose a new or empty folder with --out (for example --out site)"
+
+
+def refusal(out: Path, inputs: list[Path] | None = None) -> str:
+    with pytest.raises(UsageProblem) as caught:
+        outdir.check_output(out, inputs or [])
+    assert caught.value.exit_code == 2 and caught.value.path == str(out)
+    return caught.value.message
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    return work
+
+
+def test_refusals_name_the_reason_and_what_to_do(here: Path, tmp_path: Path) -> None:
+    prefix = "refusing to write the output here: "
+    assert refusal(Path("/")) == prefix + "it is the root of the file system; " + TODO
+    assert refusal(tmp_path / "home") == prefix + "it is your home folder; " + TODO
+    assert refusal(Path(".")) == prefix + "it is the current folder; " + TODO
+    assert refusal(tmp_path) == prefix + f"it contains the current folder ({here}); " + TODO
+    tei = tmp_path / "tei"
+    tei.mkdir()
+    assert refusal(tei, [tei]) == prefix + f"it is the input folder {tei}; {TODO} outside it"
+    assert refusal(tei / "site", [tei]) == (prefix + f"it lies inside the input folder {tei}, whose documents it "
+                                            f"would be read back with; {TODO} outside it")
+    (tmp_path / "a" / "tei").mkdir(parents=True)
+    assert refusal(tmp_path / "a", [tmp_path / "a" / "tei"]) == (
+        prefix + f"it contains the input folder {tmp_path / 'a' / 'tei'}; {TODO} that does not")
+    single = tmp_path / "b" / "doc.xml"  # an input given as a file: its folder is the input
+    single.parent.mkdir()
+    single.write_text("<TEI/>")
+    assert "it is the input folder" in refusal(tmp_path / "b", [single])
+    (tmp_path / "file.txt").write_text("x")
+    assert refusal(tmp_path / "file.txt") == prefix + "it is a file, not a folder; " + TODO
+    link = tmp_path / "dangling"
+    link.symlink_to(tmp_path / "nothing")
+    assert refusal(link) == (prefix + "it is a link to something that does not exist; point --out at a folder, "
+                             "or remove the dangling link")
+
+
+def test_foreign_files_are_named_at_most_three(tmp_path: Path, here: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("d.txt", "a.txt", "c.txt", "b.txt"):
+        (out / name).write_text(name)
+    assert refusal(out) == ("refusing to write the output here: it holds files teikit did not make "
+                            f"(a.txt, b.txt, c.txt and 1 more); {TODO}, or move those files away")
+    (out / "a.txt").unlink()
+    (out / "d.txt").unlink()
+    assert "(b.txt, c.txt)" in refusal(out)
+
+
+def test_a_marked_output_is_accepted_until_it_gains_foreign_entries(tmp_path: Path, here: Path) -> None:
+    out = tmp_path / "out"
+    (out / ".teikit").mkdir(parents=True)
+    (out / "doc").mkdir()
+    (out / outdir.MARKER).write_text(outdir.marker_text(["doc"]))
+    assert outdir.check_output(out, []) == out
+    (out / "CNAME").write_text("x")
+    assert refusal(out) == ("refusing to write the output here: since the last build it has gained files teikit did "
+                            "not make (CNAME); move them out of the output folder (teikit replaces it whole), or "
+                            "choose another --out")
+    (out / outdir.MARKER).write_text("not json")  # an unreadable record: the marker still marks it
+    assert outdir.check_output(out, []) == out
+
+
+def test_new_empty_and_linked_outputs(tmp_path: Path, here: Path) -> None:
+    assert outdir.check_output(tmp_path / "new" / "site", []) == tmp_path / "new" / "site"
+    (tmp_path / "empty").mkdir()
+    assert outdir.check_output(tmp_path / "empty", []) == tmp_path / "empty"
+    (tmp_path / "link").symlink_to(tmp_path / "empty", target_is_directory=True)
+    assert outdir.check_output(tmp_path / "link", []) == tmp_path / "empty"
+
+
+def test_markers(tmp_path: Path) -> None:
+    folder = tmp_path / "f"
+    (folder / ".teikit").mkdir(parents=True)
+    assert not outdir.has_marker(folder)
+    (folder / ".teikit" / "state.json").write_text("{}")  # an output written before the marker existed
+    assert outdir.has_marker(folder) and outdir.marker_entries(folder) is None
+    (folder / ".teikit" / "state.json").unlink()
+    (folder / ".teikit" / "state.json").symlink_to(tmp_path / "elsewhere.json")
+    (tmp_path / "elsewhere.json").write_text("{}")
+    assert not outdir.has_marker(folder)  # a link is not teikit's marker
+    (folder / outdir.MARKER).write_text(outdir.marker_text(["b", "a"]))
+    assert outdir.has_marker(folder) and outdir.marker_entries(folder) == {"a", "b"}
+    data = json.loads(outdir.marker_text(None))
+    assert data == {"kind": "teikit-output", "entries": None,
+                    "note": "teikit made this folder and replaces it whole on the next build"}
+    assert outdir.marker_text([]).endswith("}\n")
+    (folder / outdir.MARKER).write_text('{"entries": "x"}')
+    assert outdir.marker_entries(folder) is None
+    (folder / outdir.MARKER).write_text("[1]")
+    assert outdir.marker_entries(folder) is None
+
+
+def test_the_lock_refuses_a_second_holder_and_leaves_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "site"
+    lock = tmp_path / "sub" / ".site.lock"
+    with outdir.locked(out):
+        assert lock.is_file()
+        with pytest.raises(OutputError) as caught, outdir.locked(out):
+            pass
+        assert caught.value.message == (f"another teikit command is writing this output folder (lock {lock}); "
+                                        "wait for it to finish")
+        assert caught.value.path == str(out) and caught.value.exit_code == 2
+        fd = os.open(lock, os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(fd)
+    assert not lock.exists()
+    with outdir.locked(out):  # again, after release
+        pass
+    assert sorted(p.name for p in lock.parent.iterdir()) == []
+
+
+def test_the_lock_is_not_a_link_and_its_folder_must_be_makeable(tmp_path: Path) -> None:
+    (tmp_path / ".site.lock").symlink_to(tmp_path / "victim")
+    with pytest.raises(OutputError, match="cannot create the lock file"), outdir.locked(tmp_path / "site"):
+        pass
+    assert not (tmp_path / "victim").exists()
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError) as caught, outdir.locked(tmp_path / "file" / "site"):
+        pass
+    assert caught.value.message.startswith(f"cannot write the output: cannot create the folder {tmp_path / 'file'}")
+
+
+def test_staging_is_marked_from_the_start(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    staging = outdir.new_staging(out)
+    assert staging.parent == tmp_path and staging.name.startswith(".site.building-")
+    assert json.loads((staging / outdir.MARKER).read_text())["kind"] == "teikit-output"
+    assert sorted(p.name for p in staging.iterdir()) == [".teikit"]
+    with pytest.raises(OutputError, match="cannot create a folder beside the output"):
+        outdir.new_staging(tmp_path / "missing" / "site")
+
+
+def _old_tree(out: Path, infix: str, marked: bool = True) -> Path:
+    folder = out.parent / f".{out.name}{infix}x{len(list(out.parent.iterdir()))}"
+    folder.mkdir()
+    if marked:
+        (folder / ".teikit").mkdir()
+        (folder / outdir.MARKER).write_text(outdir.marker_text([]))
+        (folder / "page.html").write_text(infix)
+    return folder
+
+
+def test_recover_restores_an_interrupted_swap_and_removes_leftovers(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert not outdir.needs_recovery(out) and outdir.recover(out) == []
+    old = _old_tree(out, outdir.OLD_INFIX)
+    staging = _old_tree(out, outdir.STAGING_INFIX)
+    empty = _old_tree(out, outdir.STAGING_INFIX, marked=False)
+    foreign = tmp_path / f".site{outdir.STAGING_INFIX}mine"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("mine")  # not teikit's: never removed
+    assert outdir.needs_recovery(out)
+    notes = outdir.recover(out)
+    assert notes == [f"restored the previous output {out} from an interrupted build ({old.name})",
+                     f"removed 2 folder(s) that interrupted builds left beside {out}"]
+    assert (out / "page.html").read_text() == outdir.OLD_INFIX
+    assert not staging.exists() and not empty.exists() and (foreign / "thesis.txt").exists()
+    leftover = _old_tree(out, outdir.OLD_INFIX)  # with the output present, an old tree is only removed
+    assert outdir.recover(out) == [f"removed 1 folder(s) that interrupted builds left beside {out}"]
+    assert not leftover.exists() and (out / "page.html").exists()
+
+
+def test_swap_by_exchange_and_by_two_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    for round_, exchange in enumerate((True, False)):
+        staging = outdir.new_staging(out)
+        (staging / "new.txt").write_text(str(round_))
+        if not exchange:
+            monkeypatch.setattr(outdir, "exchange", lambda a, b: False)
+        swap = outdir.Swap(staging, out)
+        assert swap.had_old == out.exists() and not swap.done
+        assert swap.outcome() == (f"the previous output in {out} is unchanged" if out.exists()
+                                  else f"nothing was written to {out}")
+        swap.run()
+        assert swap.done and swap.outcome() == f"the new output is complete in {out}"
+        assert (out / "new.txt").read_text() == str(round_)
+        assert oct(out.stat().st_mode & 0o777) == oct(0o755)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_failed_swap_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    staging = outdir.new_staging(out)
+    monkeypatch.setattr(outdir, "exchange", lambda a, b: False)
+    real = os.rename
+
+    def second_fails(src: str | Path, dst: str | Path) -> None:
+        if Path(src) == staging:
+            raise OSError(28, "No space left on device", str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(outdir.os, "rename", second_fails)
+    with pytest.raises(OutputError) as caught:
+        outdir.Swap(staging, out).run()
+    assert caught.value.message == ("cannot move the new build into place: No space left on device; the previous "
+                                    "output is unchanged")
+    assert (out / "old.txt").read_text() == "old"
+
+
+def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    (a / "x").write_text("a")
+    (b / "x").write_text("b")
+    if not outdir.exchange(a, b):
+        pytest.skip("this system or file system has no renameat2(RENAME_EXCHANGE)")
+    assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
+    with pytest.raises(OSError):
+        outdir.exchange(a, tmp_path / "missing")
