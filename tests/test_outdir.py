@@ -7,9 +7,12 @@ process where mutation testing can see them.
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -226,17 +229,57 @@ def test_a_failed_swap_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.
         outdir.Swap(staging, out).run()
     assert caught.value.message == ("cannot move the new build into place: No space left on device; the previous "
                                     "output is unchanged")
-    assert (out / "old.txt").read_text() == "old"
+    assert caught.value.path == str(out) and caught.value.exit_code == 2
+    assert (out / "old.txt").read_text() == "old" and sorted(p.name for p in tmp_path.iterdir()) == [
+        staging.name, "site"]  # the staging folder is the caller's to remove
 
 
+LINUX = sys.platform.startswith("linux")
+
+
+@pytest.mark.skipif(not LINUX, reason="renameat2 is Linux's")
 def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
     (a / "x").write_text("a")
     (b / "x").write_text("b")
-    if not outdir.exchange(a, b):
-        pytest.skip("this system or file system has no renameat2(RENAME_EXCHANGE)")
+    assert outdir.exchange(a, b), "Linux's renameat2(RENAME_EXCHANGE) was not used"
     assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
-    with pytest.raises(OSError):
+    with pytest.raises(OSError) as caught:
         outdir.exchange(a, tmp_path / "missing")
+    assert caught.value.errno == errno.ENOENT and caught.value.filename == str(tmp_path / "missing")
+
+
+@pytest.mark.parametrize(("code", "supported"), [(errno.EINVAL, False), (errno.ENOSYS, False),
+                                                 (errno.EOPNOTSUPP, False), (errno.EXDEV, True)])
+def test_exchange_falls_back_only_where_the_system_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          code: int, supported: bool) -> None:
+    def refusing(*args: object) -> int:
+        ctypes.set_errno(code)
+        return -1
+
+    monkeypatch.setattr(outdir, "_renameat2", lambda: refusing)
+    if supported:  # any other failure is a real error, reported as one
+        with pytest.raises(OSError) as caught:
+            outdir.exchange(tmp_path / "a", tmp_path / "b")
+        assert caught.value.errno == code
+    else:
+        assert outdir.exchange(tmp_path / "a", tmp_path / "b") is False
+    monkeypatch.setattr(outdir, "_renameat2", lambda: None)
+    assert outdir.exchange(tmp_path / "a", tmp_path / "b") is False
+
+
+@pytest.mark.skipif(not LINUX, reason="renameat2 is Linux's")
+def test_on_linux_the_output_path_is_never_missing_during_a_swap(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "old.txt").write_text("old")
+    staging = outdir.new_staging(out)
+    renames: list[tuple[str, str]] = []
+    real = os.rename
+    monkeypatch.setattr(outdir.os, "rename", lambda a, b: renames.append((str(a), str(b))) or real(a, b))
+    outdir.Swap(staging, out).run()
+    assert renames == []  # one exchange, no rename that would leave the path empty for a moment
+    assert not (out / "old.txt").exists() and not staging.exists()
