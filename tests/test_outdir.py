@@ -126,7 +126,7 @@ def test_the_lock_refuses_a_second_holder_and_leaves_no_file(tmp_path: Path) -> 
     out = tmp_path / "sub" / "site"
     lock = tmp_path / "sub" / ".site.lock"
     with outdir.locked(out):
-        assert lock.is_file()
+        assert lock.is_file() and lock.stat().st_mode & 0o777 == 0o644
         with pytest.raises(OutputError) as caught, outdir.locked(out):
             pass
         assert caught.value.message == (f"another teikit command is writing this output folder (lock {lock}); "
@@ -144,8 +144,10 @@ def test_the_lock_refuses_a_second_holder_and_leaves_no_file(tmp_path: Path) -> 
 
 def test_the_lock_is_not_a_link_and_its_folder_must_be_makeable(tmp_path: Path) -> None:
     (tmp_path / ".site.lock").symlink_to(tmp_path / "victim")
-    with pytest.raises(OutputError, match="cannot create the lock file"), outdir.locked(tmp_path / "site"):
+    with pytest.raises(OutputError) as caught, outdir.locked(tmp_path / "site"):
         pass
+    assert caught.value.message == f"cannot create the lock file: {os.strerror(errno.ELOOP)}"
+    assert caught.value.path == str(tmp_path / ".site.lock")
     assert not (tmp_path / "victim").exists()
     (tmp_path / "file").write_text("x")
     with pytest.raises(OutputError) as caught, outdir.locked(tmp_path / "file" / "site"):
@@ -249,6 +251,7 @@ def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     with pytest.raises(OSError) as caught:
         outdir.exchange(a, tmp_path / "missing")
     assert caught.value.errno == errno.ENOENT and caught.value.filename == str(tmp_path / "missing")
+    assert caught.value.strerror == os.strerror(errno.ENOENT)
 
 
 @pytest.mark.parametrize(("code", "supported"), [(errno.EINVAL, False), (errno.ENOSYS, False),
@@ -283,3 +286,75 @@ def test_on_linux_the_output_path_is_never_missing_during_a_swap(tmp_path: Path,
     outdir.Swap(staging, out).run()
     assert renames == []  # one exchange, no rename that would leave the path empty for a moment
     assert not (out / "old.txt").exists() and not staging.exists()
+
+
+@pytest.mark.parametrize("race", ["replaced", "removed"])
+def test_a_lock_file_replaced_or_removed_under_the_taker_is_taken_again(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        race: str) -> None:
+    """The lock file the taker locked is no longer at its path (another holder released and
+    removed it): the taker must not believe it holds the lock; after 100 such races it gives up."""
+    lock = tmp_path / ".site.lock"
+    real = os.stat
+    calls = {"n": 0}
+
+    def moved(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        if str(path) == str(lock):
+            calls["n"] += 1
+            if race == "removed":
+                raise FileNotFoundError(errno.ENOENT, "gone", str(path))
+            st = real(path, *args, **kwargs)  # type: ignore[arg-type]
+            return os.stat_result((st.st_mode, st.st_ino + 1, *tuple(st)[2:]))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outdir.os, "stat", moved)
+    with pytest.raises(OutputError) as caught, outdir.locked(tmp_path / "site"):
+        pass
+    assert caught.value.message == "could not take the lock" and caught.value.path == str(lock)
+    assert calls["n"] == 100
+
+
+def test_an_interrupt_right_after_the_second_rename_reports_the_new_output(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    (out / ".teikit").mkdir(parents=True)  # an earlier output, marked as teikit's
+    (out / outdir.MARKER).write_text(outdir.marker_text(["old.txt"]))
+    (out / "old.txt").write_text("old")
+    staging = outdir.new_staging(out)
+    (staging / "new.txt").write_text("new")
+    monkeypatch.setattr(outdir, "exchange", lambda a, b: False)
+    real = os.rename
+
+    def then_interrupted(src: str | Path, dst: str | Path) -> None:
+        real(src, dst)
+        if Path(src) == staging:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(outdir.os, "rename", then_interrupted)
+    swap = outdir.Swap(staging, out)
+    with pytest.raises(KeyboardInterrupt):
+        swap.run()
+    assert (out / "new.txt").read_text() == "new"  # the old tree is not moved back over the new one
+    assert swap.done and swap.outcome() == f"the new output is complete in {out}"
+    monkeypatch.undo()
+    assert outdir.recover(out) == [f"removed 1 folder(s) that interrupted builds left beside {out}"]
+
+
+def test_an_old_tree_that_cannot_be_fully_removed_does_not_fail_the_swap(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stuck.txt").write_text("old")
+    staging = outdir.new_staging(out)
+    (staging / "new.txt").write_text("new")
+    real = os.unlink
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).endswith("stuck.txt"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    swap = outdir.Swap(staging, out)
+    swap.run()
+    assert swap.done and (out / "new.txt").read_text() == "new"

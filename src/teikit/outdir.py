@@ -334,6 +334,8 @@ class Swap:
                 except BaseException:  # interrupted or failed between the two: put the old tree back
                     if os.path.lexists(old) and not os.path.lexists(out):
                         os.rename(old, out)
+                    elif os.path.lexists(out) and not os.path.lexists(staging):
+                        self.done = True  # interrupted just after the second rename: the new tree is in place
                     raise
                 self.done = True
         except OSError as exc:
