@@ -155,14 +155,67 @@ def test_the_lock_is_not_a_link_and_its_folder_must_be_makeable(tmp_path: Path) 
     assert caught.value.message.startswith(f"cannot write the output: cannot create the folder {tmp_path / 'file'}")
 
 
-def test_staging_is_marked_from_the_start(tmp_path: Path) -> None:
+def test_staging_is_marked_from_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     staging = outdir.new_staging(out)
     assert staging.parent == tmp_path and staging.name.startswith(".site.building-")
     assert json.loads((staging / outdir.MARKER).read_text())["kind"] == "teikit-output"
+    assert (staging / outdir.MARKER).stat().st_mode & 0o777 == 0o644
     assert sorted(p.name for p in staging.iterdir()) == [".teikit"]
-    with pytest.raises(OutputError, match="cannot create a folder beside the output"):
+    with pytest.raises(OutputError) as caught:
         outdir.new_staging(tmp_path / "missing" / "site")
+    assert caught.value.message == f"cannot create a folder beside the output: {os.strerror(errno.ENOENT)}"
+    assert caught.value.path == str(tmp_path / "missing" / "site")
+    real = os.open
+
+    def full(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith("output.json"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outdir.os, "open", full)
+    with pytest.raises(OutputError) as caught:
+        outdir.new_staging(tmp_path / "other")
+    assert caught.value.message == f"cannot create a folder beside the output: {os.strerror(errno.ENOSPC)}"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".other")]  # the half-made folder is gone
+
+
+def test_an_unreadable_output_folder_is_one_error(tmp_path: Path, here: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    real = os.listdir
+
+    def refused(path: object = ".") -> list[str]:
+        if str(path) == str(out):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outdir.os, "listdir", refused)
+    with pytest.raises(OutputError) as caught:
+        outdir.check_output(out, [])
+    assert caught.value.message == f"cannot read the output folder: {os.strerror(errno.EACCES)}"
+    assert caught.value.path == str(out)
+
+
+def test_recover_restores_the_newest_old_tree_and_survives_undeletable_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    older = _old_tree(out, outdir.OLD_INFIX)
+    newer = _old_tree(out, outdir.OLD_INFIX)
+    (newer / "page.html").write_text("newer")
+    os.utime(older, ns=(1_000_000_000, 1_000_000_000))
+    real = os.unlink
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).endswith("page.html"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refuse)
+    notes = outdir.recover(out)
+    assert notes[0] == f"restored the previous output {out} from an interrupted build ({newer.name})"
+    assert (out / "page.html").read_text() == "newer"
 
 
 def _old_tree(out: Path, infix: str, marked: bool = True) -> Path:

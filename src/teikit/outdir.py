@@ -87,7 +87,10 @@ def check_output(out: Path, inputs: list[Path]) -> Path:
         raise _refuse(shown, "it is a link to something that does not exist",
                       "point --out at a folder, or remove the dangling link")
     target = Path(os.path.realpath(out))
-    home = Path(os.path.realpath(Path.home())) if "HOME" in os.environ or os.name == "posix" else None
+    try:
+        home: Path | None = Path(os.path.realpath(Path.home()))
+    except RuntimeError:  # no home folder can be determined: nothing to protect under that name
+        home = None
     cwd = Path(os.path.realpath(os.getcwd()))
     todo = "choose a new or empty folder with --out (for example --out site)"
     if target == Path(target.anchor):
