@@ -201,8 +201,8 @@ def test_an_unreadable_output_folder_is_one_error(tmp_path: Path, here: Path,
 def test_recover_restores_the_newest_old_tree_and_survives_undeletable_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
+    newer = _old_tree(out, outdir.OLD_INFIX)  # made first, so that its name sorts first: only times decide
     older = _old_tree(out, outdir.OLD_INFIX)
-    newer = _old_tree(out, outdir.OLD_INFIX)
     (newer / "page.html").write_text("newer")
     os.utime(older, ns=(1_000_000_000, 1_000_000_000))
     real = os.unlink
