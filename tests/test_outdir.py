@@ -198,6 +198,18 @@ def test_an_unreadable_output_folder_is_one_error(tmp_path: Path, here: Path,
     assert caught.value.path == str(out)
 
 
+def undeletable(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Files called ``name`` cannot be removed (as root, permission bits would not stop it)."""
+    real = os.unlink
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).endswith(name):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "unlink", refuse)
+
+
 def test_recover_restores_the_newest_old_tree_and_survives_undeletable_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
@@ -205,14 +217,7 @@ def test_recover_restores_the_newest_old_tree_and_survives_undeletable_files(
     older = _old_tree(out, outdir.OLD_INFIX)
     (newer / "page.html").write_text("newer")
     os.utime(older, ns=(1_000_000_000, 1_000_000_000))
-    real = os.unlink
-
-    def refuse(path: object, *args: object, **kwargs: object) -> None:
-        if str(path).endswith("page.html"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "unlink", refuse)
+    undeletable(monkeypatch, "page.html")
     notes = outdir.recover(out)
     assert notes[0] == f"restored the previous output {out} from an interrupted build ({newer.name})"
     assert (out / "page.html").read_text() == "newer"
@@ -400,14 +405,7 @@ def test_an_old_tree_that_cannot_be_fully_removed_does_not_fail_the_swap(tmp_pat
     (out / "stuck.txt").write_text("old")
     staging = outdir.new_staging(out)
     (staging / "new.txt").write_text("new")
-    real = os.unlink
-
-    def refuse(path: object, *args: object, **kwargs: object) -> None:
-        if str(path).endswith("stuck.txt"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        real(path, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(os, "unlink", refuse)
+    undeletable(monkeypatch, "stuck.txt")
     swap = outdir.Swap(staging, out)
     swap.run()
     assert swap.done and (out / "new.txt").read_text() == "new"
