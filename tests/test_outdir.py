@@ -297,6 +297,16 @@ def test_a_failed_swap_keeps_the_old_output(tmp_path: Path, monkeypatch: pytest.
 LINUX = sys.platform.startswith("linux")
 
 
+def old_and_new(tmp_path: Path, old_file: str) -> tuple[Path, Path]:
+    """An output holding ``old_file`` ("old") and a staging folder beside it holding new.txt ("new")."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / old_file).write_text("old")
+    staging = outdir.new_staging(out)
+    (staging / "new.txt").write_text("new")
+    return out, staging
+
+
 @pytest.mark.skipif(not LINUX, reason="renameat2 is Linux's")
 def test_exchange_swaps_two_folders(tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
@@ -334,10 +344,7 @@ def test_exchange_falls_back_only_where_the_system_cannot(tmp_path: Path, monkey
 @pytest.mark.skipif(not LINUX, reason="renameat2 is Linux's")
 def test_on_linux_the_output_path_is_never_missing_during_a_swap(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
-    staging = outdir.new_staging(out)
+    out, staging = old_and_new(tmp_path, "old.txt")
     renames: list[tuple[str, str]] = []
     real = os.rename
     monkeypatch.setattr(outdir.os, "rename", lambda a, b: renames.append((str(a), str(b))) or real(a, b))
@@ -400,11 +407,7 @@ def test_an_interrupt_right_after_the_second_rename_reports_the_new_output(tmp_p
 
 def test_an_old_tree_that_cannot_be_fully_removed_does_not_fail_the_swap(tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "site"
-    out.mkdir()
-    (out / "stuck.txt").write_text("old")
-    staging = outdir.new_staging(out)
-    (staging / "new.txt").write_text("new")
+    out, staging = old_and_new(tmp_path, "stuck.txt")
     undeletable(monkeypatch, "stuck.txt")
     swap = outdir.Swap(staging, out)
     swap.run()

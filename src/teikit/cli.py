@@ -93,6 +93,12 @@ def corpus_dir(legacy: bool = False) -> Callable[[F], F]:
     return decorate
 
 
+def corpus_folder(tei_dir: Path | None) -> Path:
+    """The folder a command that hands it on (build, merge, serve) reads: the named one, or the
+    default, said on stderr as :func:`discover` says it."""
+    return discover(tei_dir).root if tei_dir is None else tei_dir
+
+
 def discover(tei_dir: Path | None) -> Corpus:
     """The corpus a command works on; says on stderr which folder it is when none was named."""
     corpus = Corpus.discover(tei_dir)
@@ -239,7 +245,7 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
                            shard=_shard(shard), dts=not no_dts)
-    folder = discover(tei_dir).root if tei_dir is None else tei_dir
+    folder = corpus_folder(tei_dir)
     if out is None:
         out = Path("dist")
         if not quiet:
@@ -280,7 +286,7 @@ def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: s
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts)
     try:
-        folder = discover(tei_dir).root if tei_dir is None else tei_dir
+        folder = corpus_folder(tei_dir)
         result = run_merge(folder, list(shards), out, options)
     except ValidationFailed as exc:
         for problem in exc.problems:
@@ -400,7 +406,7 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
     from .serve import run
 
     click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
-    run(discover(tei_dir).root if tei_dir is None else tei_dir, host, port, base_url or DEFAULT_BASE_URL)
+    run(corpus_folder(tei_dir), host, port, base_url or DEFAULT_BASE_URL)
 
 
 def synopsis(path: list[str]) -> str:

@@ -142,7 +142,7 @@ def _some(names: set[str], limit: int = 3) -> str:
 
 # ------------------------------------------------------------------------------------ lock
 
-_STOP = {signal.SIGINT, signal.SIGTERM}
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # what ends a command: Ctrl-C and SIGTERM
 
 
 @contextlib.contextmanager
@@ -152,7 +152,7 @@ def deferred_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         yield
     finally:

@@ -111,11 +111,6 @@ class PassageIndex:
         return found
 
 
-def _printable(ref: str) -> str:
-    """A reference as the user typed it, for a message (see :func:`teikit.errors.quoted`)."""
-    return quoted(ref, 60)
-
-
 # Forgiving spellings with one sensible reading: case (P12, S3), the pilcrow (¶12), a bare number
 # (12 is ¶12), and a range that gives the prefix once (p12-14, p12–14, ¶12-14, 12-14).
 _LOOSE = re.compile(r"^(?P<start>(?:[sS]\d{1,6}\.)?(?:[pPsS¶]?)\d{1,6})"
@@ -163,7 +158,7 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
     if not isinstance(ref, str) or not ref.strip():
         raise ReferenceNotFound("empty passage reference; expected e.g. p12, s3, p12-p14 or DOC-ID:p12")
     if len(ref) > MAX_REF_LENGTH or any(ord(c) < 32 for c in ref):
-        raise ReferenceNotFound(f"malformed passage reference {_printable(ref)}")
+        raise ReferenceNotFound(f"malformed passage reference {quoted(ref, 60)}")
     ref = normalise_reference(ref.strip())
     doc: str | None = None
     m = _URN.match(ref)
@@ -180,7 +175,7 @@ def parse_reference(ref: str) -> tuple[str | None, str, str | None]:
         return ref.rstrip(":"), "", None  # a document ID alone: the whole document
     if not m:
         raise ReferenceNotFound(
-            f"malformed passage reference {_printable(ref)}; expected e.g. p12, s3, s3.p12, p12-p14 or DOC-ID:p12")
+            f"malformed passage reference {quoted(ref, 60)}; expected e.g. p12, s3, s3.p12, p12-p14 or DOC-ID:p12")
     return doc or m.group("doc"), m.group("start"), m.group("end")
 
 
@@ -213,7 +208,7 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
         return corpus.load_document(corpus.document_paths[0])
     found = [doc for doc in corpus.iter_documents() if key in (doc.id, cts_work(doc))]
     if len(found) > 1:  # never pick one of two silently: the corpus breaks rule document-id-unique
-        raise ReferenceNotFound(f"{_printable(key)} names {len(found)} documents ("
+        raise ReferenceNotFound(f"{quoted(key, 60)} names {len(found)} documents ("
                                 f"{', '.join(str(d.path) for d in found[:3])}); give each its own ID "
                                 "(teikit validate reports it as document-id-unique)")
     if found:
@@ -222,7 +217,7 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
     import difflib  # only for a reference that names no passage
 
     near = difflib.get_close_matches(key, ids, n=3, cutoff=0.0)
-    raise ReferenceNotFound(f"no document {_printable(key)}; nearest: {', '.join(near)}")
+    raise ReferenceNotFound(f"no document {quoted(key, 60)}; nearest: {', '.join(near)}")
 
 
 # ------------------------------------------------------------------------------- manifest

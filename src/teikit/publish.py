@@ -243,11 +243,9 @@ def _init_pool_worker(*args: Any) -> None:
     stops the pool); a worker that took it too would print a traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)  # blocked while the command forked this worker
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, outdir.STOP_SIGNALS)  # blocked while the command forked this worker
     _init_worker(*args)
 
-
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 _MASK = (1 << 64) - 1
@@ -610,8 +608,7 @@ class _Workers:
                 from . import cite, dts, transform, validate  # noqa: F401 - loaded once, inherited by every worker
             # A worker forked while Ctrl-C arrives would take it with the command's handler, before its
             # initializer ignores it, and print a traceback: the signals wait until the workers exist.
-            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-            try:
+            with outdir.deferred_signals():
                 self.pool = ProcessPoolExecutor(max_workers=min(self.count, len(tasks)),
                                                 mp_context=_pool_context(), initializer=_init_pool_worker,
                                                 initargs=self.init)
@@ -619,8 +616,6 @@ class _Workers:
                 # sending tasks one by one (measured: ~10% of a 100-document build with chunks of 12).
                 chunk = max(1, min(4, len(tasks) // (self.count * 64)))
                 results = self.pool.map(_process, tasks, chunksize=chunk)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for outcome in results:
             check_interrupt()
             outcomes.append(outcome)
@@ -674,7 +669,7 @@ class _Forked:
         read, write = os.pipe()
         # Signals wait until both processes are past the fork: Python's at-fork hooks (reseeding
         # ``random`` in the child) would otherwise print the interrupt as an ignored exception.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, outdir.STOP_SIGNALS)
         try:
             self.pid = os.fork()
         except OSError as exc:  # no process to spare (EAGAIN, ENOMEM): the caller may do without
