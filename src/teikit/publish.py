@@ -730,7 +730,8 @@ class _Forked:
             pid, self.pid = self.pid, 0
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            with contextlib.suppress(ChildProcessError):
+            # The child is gone before anyone removes what it wrote.
+            with outdir.deferred_signals(), contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
 
 
@@ -980,8 +981,11 @@ def _remove_staging(staging: Path) -> None:
     """Remove the staging folder after a failure: before the swap it holds the unfinished build,
     after an exchange the old tree.  A second interrupt during the removal is not allowed to hide
     the first failure: what is left then is removed by the next build (under the lock)."""
-    for _ in range(3):  # a file created while the folder was being removed leaves it: again
+    import time
+
+    for pause in (0.0, 0.05, 0.2, 0.5):  # a file a dying worker created meanwhile leaves it: again, later
         with contextlib.suppress(BaseException):  # the failure being reported is the one that matters
+            time.sleep(pause)
             shutil.rmtree(staging, ignore_errors=True)
         if not os.path.lexists(staging):
             return

@@ -26,7 +26,7 @@
     <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
     <xsl:variable name="title" as="xs:string" select="tk:title(.)"/>
     <xsl:variable name="authors" as="element()*" select="$header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName"/>
-    <xsl:variable name="journal" as="xs:string?" select="$source/tei:monogr/tei:title[@level = 'j'] ! normalize-space(.)"/>
+    <xsl:variable name="journal" as="xs:string?" select="($source/tei:monogr/tei:title[@level = 'j'])[1] ! normalize-space(.)"/>
     <xsl:variable name="published" as="xs:string?" select="$source/tei:monogr/tei:imprint/tei:date/@when"/>
     <xsl:variable name="version" as="xs:string" select="string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
     <xsl:variable name="url" as="xs:string" select="tk:document-url(.)"/>
@@ -146,7 +146,7 @@
       'author': array{ $header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName ! map{
           '@type': 'Person', 'name': (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1]} },
       'datePublished': string($source/tei:monogr/tei:imprint/tei:date/@when),
-      'isPartOf': map{ '@type': 'Periodical', 'name': normalize-space($source/tei:monogr/tei:title[@level = 'j']) },
+      'isPartOf': map{ '@type': 'Periodical', 'name': normalize-space(($source/tei:monogr/tei:title[@level = 'j'])[1]) },
       'version': string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n),
       'license': string(($header//tei:availability/tei:licence/@target)[1]),
       'publisher': map{ '@type': 'Organization', 'name': normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) },
