@@ -6,20 +6,16 @@ reason on a developer's machine; under CI=true a missing tool fails the run.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conftest import need, need_java
+from conftest import need, need_java, served
 
 DOC = "deutscher-1959-khrushchev-mao"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.mark.java
@@ -41,21 +37,6 @@ def test_nu_html_checker_reports_no_errors(built: Path, tmp_path: Path) -> None:
     broken.write_text("<!DOCTYPE html><html lang=en><title>x</title><p><a href=#><a href=#>x</a></a>")
     bad = subprocess.run([checker, "--format", "text", str(broken)], capture_output=True, text=True, timeout=300)
     assert bad.returncode != 0
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    chromium = shutil.which("chromium")
-    need(chromium is not None, "Debian's chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        need(False, "playwright is not installed (pip install '.[test]')")
-        raise
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_page(browser: Any, built: Path, javascript: bool = True) -> Any:
@@ -109,24 +90,6 @@ def test_page_works_without_javascript(browser: Any, built: Path) -> None:
     mention.click()
     assert page.evaluate("location.hash") == "#entry-mao_zedong"
     assert "Mao Zedong" in page.locator("#entry-mao_zedong").inner_text()
-
-
-@contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` on a loopback HTTP server (a secure context, where pages may use the clipboard)."""
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _click_copy(page: Any) -> tuple[str, str]:

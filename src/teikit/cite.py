@@ -377,15 +377,36 @@ def _tidy(text: str) -> str:
 
 # ------------------------------------------------------------------------ BibLaTeX and RIS
 
-_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "$": r"\$",
-                "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-
-
+# BibTeX (and biber's btparse, and pybtex) count every brace, escaped or not, to find where a field
+# ends, so "\\}" would close the field: braces are written as text commands whose own braces
+# balance.  The other specials are LaTeX's (``%`` would comment out the rest of the line in the
+# .bbl, ``~`` is a tie), and ``<``/``>`` are ``¡``/``¿`` in LaTeX's default font encoding.
+_BIB_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "%": r"\%",
+                "&": r"\&", "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}", "`": r"\textasciigrave{}"}
 _BIB_TABLE = str.maketrans(_BIB_SPECIAL)
+# TeX's ligatures: "--" is an en dash and "''" a closing quote; an empty group keeps the characters.
+_BIB_LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=')(?=')")
+# A name part that BibTeX would read as more than one name, or as a comma-separated name order.
+_BIB_NAME_SPLIT = re.compile(r",|\s[Aa][Nn][Dd]\s")
 
 
 def _bib_escape(value: str) -> str:
-    return value.translate(_BIB_TABLE)
+    """``value`` as the text of a braced BibLaTeX field: no character can end the field or the
+    entry, and LaTeX prints the characters given."""
+    return _BIB_LIGATURE.sub("{}", value.translate(_BIB_TABLE))
+
+
+def _bib_name(name: dict[str, str]) -> str:
+    """One name of a BibLaTeX name list.  A literal name is one brace group (so neither " and "
+    nor a comma in it can split it); in "Family, Given" a part is grouped only when it would
+    otherwise split, so that biber still sees the given names to abbreviate."""
+    def part(text: str) -> str:
+        escaped = _bib_escape(text)
+        return f"{{{escaped}}}" if _BIB_NAME_SPLIT.search(f" {text} ") else escaped
+    if "literal" in name:
+        return f"{{{_bib_escape(name['literal'])}}}"
+    return f"{part(name['family'])}, {part(name['given'])}" if name.get("given") else part(name["family"])
 
 
 def _date(item: dict[str, Any], key: str = "issued") -> list[int]:
@@ -411,10 +432,21 @@ def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
             done = escaped[value] = _bib_escape(value)
         return done
 
+    def _field(key: str, value: str) -> str:
+        if key == "author":
+            return value  # escaped name by name
+        if key == "pages" and re.fullmatch(r"\w+(--\w+)?", value):
+            return value  # a locator, whose "--" is the range dash it is meant to be
+        if key == "url":
+            # A verbatim field: not escaped (biber passes it to \url as is); a URL teikit writes is
+            # percent-encoded, and braces, the only characters that could end the field, are encoded.
+            return value.replace("{", "%7B").replace("}", "%7D")
+        return escape(value)
+
     for item in items:
         date = _date(item)
         fields: list[tuple[str, str]] = [
-            ("author", " and ".join(_names(item))),
+            ("author", " and ".join(_bib_name(a) for a in item.get("author", []))),
             ("title", item.get("title", "")),
             ("journaltitle", item.get("container-title", "")),
             ("date", "-".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date))),
@@ -429,9 +461,7 @@ def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
         if item.get("section"):
             fields.append(("chapter", item["section"]))
         key = re.sub(r"[^A-Za-z0-9:._-]", "-", item["id"])
-        # url is a verbatim field in BibLaTeX: it is not escaped, but braces cannot occur in it.
-        body = ",\n".join(f"  {k} = {{{v.replace('{', '%7B').replace('}', '%7D') if k == 'url' else escape(v)}}}"
-                           for k, v in fields if v)
+        body = ",\n".join(f"  {k} = {{{_field(k, v)}}}" for k, v in fields if v)
         entries.append(f"@article{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 

@@ -6,7 +6,7 @@ Exit codes: 0 ok, 1 invalid input, 2 usage error or unreadable input.  Library e
 
 from __future__ import annotations
 
-import json
+import io
 import re
 import sys
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .errors import TeikitError, Terminated
+from .errors import TeikitError, Terminated, json_text, visible
 from .load import Corpus, corpus_info
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +29,23 @@ def interrupted_line(exc: KeyboardInterrupt) -> tuple[str, int]:
     outcome = getattr(exc, "teikit_outcome", None)
     line = "teikit: interrupted" + (f"; {outcome}" if outcome else "")
     return line, 143 if isinstance(exc, Terminated) else 130
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print ``text``: on stderr (messages) always with the characters a terminal would act on
+    shown as escapes (:func:`~teikit.errors.visible`); on stdout so only when it is a terminal, so
+    that a redirected output (a citation, a text, a .bib) keeps its characters exactly."""
+    stream = sys.stderr if err else sys.stdout
+    if err or _is_terminal(stream):
+        text = visible(text)
+    click.echo(text, err=err, nl=nl)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def os_error_line(exc: OSError) -> str:
@@ -45,14 +62,14 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TeikitError as exc:
-            click.echo(f"teikit: {exc}", err=True)
+            echo(f"teikit: {exc}", err=True)
             sys.exit(exc.exit_code)
         except OSError as exc:
-            click.echo(os_error_line(exc), err=True)
+            echo(os_error_line(exc), err=True)
             sys.exit(2)
         except KeyboardInterrupt as exc:
             line, code = interrupted_line(exc)
-            click.echo(line, err=True)
+            echo(line, err=True)
             sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
@@ -60,7 +77,7 @@ def reports_errors(func: F) -> F:
 
 def notice(message: str) -> None:
     """One line on stderr about something the user did not ask for by name (a default folder)."""
-    click.echo(f"teikit: {message}", err=True)
+    echo(f"teikit: {message}", err=True)
 
 
 TEI_DIR_HELP = "The corpus folder (default: ./tei, else the edition bundled with teikit)."
@@ -132,22 +149,22 @@ def info(tei_dir: Path | None, fmt: str) -> None:
     corpus = discover(tei_dir)
     incomplete = completeness_problems(corpus)
     for problem in incomplete:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     data = corpus_info(corpus).as_dict()
     if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo(json_text(data))
         if any(p.severity == "error" for p in incomplete):
             sys.exit(1)
         return
     mentions = data["mentions"]
     register = data["register"]
     assert isinstance(mentions, dict) and isinstance(register, dict)
-    click.echo(f"corpus:     {corpus.root}")
-    click.echo(f"documents:  {data['documents']}")
-    click.echo(f"sections:   {data['sections']}")
-    click.echo(f"paragraphs: {data['paragraphs']}")
-    click.echo("mentions:   " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
-    click.echo(f"register:   {data['register_total']} entries ("
+    echo(f"corpus:     {corpus.root}")
+    echo(f"documents:  {data['documents']}")
+    echo(f"sections:   {data['sections']}")
+    echo(f"paragraphs: {data['paragraphs']}")
+    echo("mentions:   " + ", ".join(f"{k} {v}" for k, v in mentions.items()))
+    echo(f"register:   {data['register_total']} entries ("
                + ", ".join(f"{k} {v}" for k, v in register.items()) + ")"
                if corpus.register_path is not None else "register:   none (no register.xml)")
     if any(p.severity == "error" for p in incomplete):
@@ -173,19 +190,19 @@ def validate(paths: tuple[Path, ...], tei_dir: Path | None, fmt: str, no_lint: b
     targets = list(paths) or [tei_dir if tei_dir is not None else discover(None).root]
     problems = list(iter_errors(targets, lint=not no_lint))
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        echo(json_text([p.as_dict() for p in problems]))
     else:
         for p in problems:
-            click.echo(str(p))
+            echo(str(p))
     errors = [p for p in problems if p.severity == ERROR]
     if any(p.rule in ("unreadable", "usage") for p in errors):
         sys.exit(2)
     if errors:
         if fmt == "text":
-            click.echo(f"teikit: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
+            echo(f"teikit: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)", err=True)
         sys.exit(1)
     if fmt == "text":
-        click.echo(f"valid: {len(problems)} warning(s)", err=True)
+        echo(f"valid: {len(problems)} warning(s)", err=True)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -254,18 +271,18 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
         result = run_build(folder, out, options, progress=_progress(quiet))
     except ValidationFailed as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"teikit: {exc.message}", err=True)
+            echo(str(problem), err=True)
+        echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
     for line in result.notices:
         notice(line)
     for warning in result.warnings if not quiet else []:
-        click.echo(str(warning), err=True)
+        echo(str(warning), err=True)
     if not quiet:
         if result.up_to_date:
-            click.echo(f"up to date: {len(result.documents)} document(s) in {result.out}")
+            echo(f"up to date: {len(result.documents)} document(s) in {result.out}")
         else:
-            click.echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.rendered)} "
+            echo(f"built {len(result.documents)} document(s) into {result.out} ({len(result.rendered)} "
                        f"rendered, {len(result.validated)} validated, {result.files} files)")
 
 
@@ -290,12 +307,12 @@ def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: s
         result = run_merge(folder, list(shards), out, options)
     except ValidationFailed as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"teikit: {exc.message}", err=True)
+            echo(str(problem), err=True)
+        echo(f"teikit: {exc.message}", err=True)
         sys.exit(1)
     for line in result.notices:
         notice(line)
-    click.echo(f"merged {len(result.documents)} document(s) from {len(shards)} shard(s) into {result.out}")
+    echo(f"merged {len(result.documents)} document(s) from {len(shards)} shard(s) into {result.out}")
 
 
 BASE_URL_HELP = "Base URL of the published edition (default: the documented placeholder)."
@@ -316,7 +333,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
-    click.echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL, ref, labels=True), nl=False)
+    echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL, ref, labels=True), nl=False)
 
 
 @main.command()
@@ -343,9 +360,9 @@ def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: 
         citation, entry = format_citation(item, style)
         data = {"reference": ref or resolved.doc.id, "document": resolved.doc.id, "style": style,
                 "citation": citation, "bibliography": entry, "item": item}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json_text(data))
         return
-    click.echo(render(item, fmt, style), nl=False)
+    echo(render(item, fmt, style), nl=False)
 
 
 @main.group()
@@ -365,14 +382,14 @@ def passages_check(tei_dir: Path | None, fmt: str) -> None:
     corpus = discover(tei_dir)
     problems = completeness_problems(corpus) + stability_problems(corpus)
     if fmt == "json":
-        click.echo(json.dumps([p.as_dict() for p in problems], indent=2, ensure_ascii=False))
+        echo(json_text([p.as_dict() for p in problems]))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            echo(str(problem))
     if any(p.severity == "error" for p in problems):
         sys.exit(1)
     if fmt == "text":
-        click.echo("passages: all published IDs stable", err=True)
+        echo("passages: all published IDs stable", err=True)
 
 
 @passages.command("update")
@@ -387,8 +404,8 @@ def passages_update(tei_dir: Path | None) -> None:
     manifest, notes = update_manifest(corpus, load_manifest(path))
     write_manifest(path, manifest)
     for note in notes:
-        click.echo(note)
-    click.echo(f"passages: {path} up to date ({len(notes)} change(s))", err=True)
+        echo(note)
+    echo(f"passages: {path} up to date ({len(notes)} change(s))", err=True)
 
 
 @main.command()
@@ -405,7 +422,7 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
     from .publish import DEFAULT_BASE_URL
     from .serve import run
 
-    click.echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
+    echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
     run(corpus_folder(tei_dir), host, port, base_url or DEFAULT_BASE_URL)
 
 
@@ -463,17 +480,19 @@ def run() -> int:
     except click.exceptions.Abort:
         raise KeyboardInterrupt from None
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()  # click's usage message quotes what was typed: shown escaped
+        exc.show(file=shown)
+        echo(shown.getvalue(), err=True, nl=False)
         return exc.exit_code
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except SystemExit as exc:
         if exc.code is None or isinstance(exc.code, int):
             return exc.code or 0
-        print(exc.code, file=sys.stderr)
+        echo(str(exc.code), err=True)
         return 1
     except OSError as exc:
-        click.echo(os_error_line(exc), err=True)
+        echo(os_error_line(exc), err=True)
         return 2
 
 

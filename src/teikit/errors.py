@@ -88,20 +88,48 @@ def check_interrupt() -> None:
         raise Terminated() if RECEIVED_SIGNALS[-1] == 15 else KeyboardInterrupt()
 
 
-def quoted(text: str, limit: int = 80) -> str:
-    """``text`` in quotes for a message, as typed: characters stay characters (JSON and terminals
-    read them), only control and bidirectional-formatting characters are shown as escapes, since
-    a terminal would act on them."""
+# What a terminal would act on rather than show: control characters (C0, DEL, C1: cursor moves,
+# colours, CSI sequences), line and paragraph separators, and the format characters, among them
+# the bidirectional overrides and isolates that reorder what follows (Trojan Source) and the
+# zero-width ones that hide text.  Kept: the zero-width (non-)joiners and the soft hyphen, which
+# real text in many scripts needs, and which move nothing.
+_KEPT_FORMAT = frozenset("\u00ad\u200c\u200d")
+
+
+def _escape(c: str) -> str:
+    """``\\uXXXX``, a surrogate pair above U+FFFF: the form JSON reads back as the character."""
+    code = ord(c)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def visible(text: str, keep: str = "\n\t") -> str:
+    """``text`` safe to print on a terminal: every character a terminal would act on (see above)
+    shown as a ``\\uXXXX`` escape, except those in ``keep``."""
     import unicodedata
 
+    if text.isprintable() and not any(c in keep for c in text):
+        return text  # the common case (isprintable is false for every Cc, Cf, Zl and Zp character)
+    return "".join(_escape(c) if c not in keep and c not in _KEPT_FORMAT
+                   and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+
+
+def json_text(data: object) -> str:
+    """``data`` as indented JSON, characters as characters, but with every character that
+    :func:`visible` escapes written as a JSON ``\\u`` escape: the same JSON value, safe on a
+    terminal.  (Such characters occur only inside JSON strings, so the escape is exact.)"""
+    import json
+
+    return visible(json.dumps(data, ensure_ascii=False, indent=2), keep="\n")
+
+
+def quoted(text: str, limit: int = 80) -> str:
+    """``text`` in quotes for a message, as typed: characters stay characters (JSON and terminals
+    read them), only the characters a terminal would act on are shown as escapes."""
     shown = text if len(text) <= limit else text[: limit - 1] + "…"
-    out = []
-    for c in shown:
-        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp"):
-            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
-        else:
-            out.append(c)
-    return "“" + "".join(out) + "”"
+    return "“" + visible(shown, keep="") + "”"
 
 
 def _one_line(text: str, limit: int = 400) -> str:

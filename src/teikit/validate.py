@@ -278,6 +278,31 @@ def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
                                       f"tagged as {element} here", readable_xpath(holder))
 
 
+# C1 control characters: XML 1.0 allows them (and discourages them, section 2.2); no text means
+# them.  They usually are Windows-1252 bytes decoded as Latin-1 (U+0085 for an ellipsis).
+_CONTROL = re.compile("[\u0080-\u009f]")
+
+
+def _control_problems(checked: _Checked) -> Iterator[Problem]:
+    """Warn, once per element, where text or an attribute holds a C1 control character.  It is kept
+    (the text is the editor's), but every output must handle it, and a reader never sees it."""
+    encoding = (checked.tree.docinfo.encoding or "UTF-8").upper()
+    if encoding in ("UTF-8", "US-ASCII", "ASCII") and not _CONTROL.search(checked.data.decode("utf-8", "replace")):
+        return  # the common case: one scan of the file, no walk of the tree
+    for el in checked.tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        values = [el.text or "", *el.attrib.values(), *(child.tail or "" for child in el)]
+        found = sorted({m.group(0) for v in values for m in _CONTROL.finditer(v)})
+        if found:
+            line, col = checked.map.position(el)
+            yield Problem(checked.name, line, col, WARNING, "char-control",
+                          f"{local_name(el)} holds the control character(s) "
+                          f"{', '.join(f'U+{ord(c):04X}' for c in found)}, which no text means (perhaps "
+                          "Windows-1252 read as Latin-1): replace them with the characters meant",
+                          readable_xpath(el))
+
+
 def _parse(path: Path) -> _Checked:
     data = read_bytes(path)
     tree = parse_bytes(data, str(path))
@@ -324,6 +349,7 @@ def check_and_load(path: Path, register: Register | None, *,
     problems = list(_grammar_problems(checked))
     problems += _schematron_problems(checked, register)
     problems += _reserved_problems(checked)
+    problems += _control_problems(checked)
     if lint and register is not None:
         problems += _lint_untagged(checked, register)
     return sorted(problems), used_ids(checked.tree), checked.doc
@@ -347,7 +373,8 @@ def register_problems(path: Path, register: Register) -> list[Problem]:
     foreign = _foreign_problems(checked)
     if foreign:
         return sorted(foreign)
-    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register)])
+    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register),
+                   *_control_problems(checked)])
 
 
 def unused_entries(path: Path, register: Register, used: set[str] | None) -> list[Problem]:

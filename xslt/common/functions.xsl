@@ -22,6 +22,18 @@
     select="map:merge($tk:entries ! map{string(@xml:id): .}, map{'duplicates': 'use-first'})"
     xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
 
+  <!-- JSON to embed in an HTML script element.  The HTML tokeniser ends a script at "</script"
+       and enters its "escaped" states at a comment opener, whatever the JSON means, so every "<",
+       ">" and "&" is written as a \u escape (JSON-equal, markup-inert); U+2028 and U+2029 likewise,
+       since JavaScript before ES2019 ends a string literal at them.  Those five characters can only
+       occur inside JSON strings, so replacing them everywhere is exact. -->
+  <xsl:function name="tk:json-for-html" as="xs:string">
+    <xsl:param name="data" as="item()"/>
+    <xsl:variable name="json" as="xs:string" select="serialize($data, map{'method': 'json', 'indent': true()})"/>
+    <xsl:sequence select="$json => replace('&amp;', '\\u0026') => replace('&lt;', '\\u003c') => replace('&gt;', '\\u003e')
+      => replace('&#x2028;', '\\u2028') => replace('&#x2029;', '\\u2029')"/>
+  </xsl:function>
+
   <!-- The register entries an element points at, in @ref/@who order. -->
   <xsl:function name="tk:targets" as="element()*">
     <xsl:param name="pointers" as="xs:string?"/>

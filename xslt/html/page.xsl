@@ -155,6 +155,6 @@
                'name': tk:preferred-name(.) },
           if (tei:idno[@type = 'wikidata']) then map{ 'sameAs': 'https://www.wikidata.org/entity/' || tei:idno[@type = 'wikidata'][1] } else ())) }
     }" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
-    <xsl:sequence select="serialize($data, map{'method': 'json', 'indent': true(), 'escape-solidus': true()})"/>
+    <xsl:sequence select="tk:json-for-html($data)"/>
   </xsl:function>
 </xsl:stylesheet>

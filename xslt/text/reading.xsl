@@ -40,13 +40,15 @@
         string-join($paras, '&#10;&#10;'), '&#10;'), '')"/>
   </xsl:template>
 
-  <!-- The reading text of an element: its text nodes as they stand (markup adds no characters). -->
+  <!-- The reading text of an element: its text nodes (markup adds no characters), with each run of
+       XML whitespace read as one space, as TEI processors do: an indented TEI file or a line break
+       inside a paragraph must neither rag the text nor fake a paragraph break. -->
   <xsl:function name="tk:flow" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="copied" as="xs:string*">
       <xsl:apply-templates select="$el/node()" mode="text"/>
     </xsl:variable>
-    <xsl:sequence select="string-join($copied)"/>
+    <xsl:sequence select="normalize-space(string-join($copied))"/>
   </xsl:function>
 
   <xsl:function name="tk:wrap" as="xs:string">

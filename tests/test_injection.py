@@ -1,0 +1,248 @@
+"""No string from the TEI changes how an output is parsed (issue 14, points 1 and 2).
+
+The edition is copied with hostile strings (``hostile_edition.PAYLOAD``) in every header text field,
+every register name and note, and every paragraph, and built beside a control copy with nothing
+hostile in it.  Each output is then read by the parser its users' software uses — an HTML5 parser
+(html5lib, which tokenises ``<script>`` as browsers do) and Chromium for pages; pybtex and
+bibtexparser for BibLaTeX; rispy for RIS; json for CSL-JSON and DTS — and must have exactly the
+control's structure, with the hostile strings back as the values they were.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import TEI_DIR, served
+from hostile_edition import DOC, PAYLOAD_NORMALISED, SECOND, hostile_edition
+
+XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+
+def build_copy(folder: Path, payload: str | None) -> Path:
+    from teikit.publish import BuildOptions, build
+
+    tei = hostile_edition(TEI_DIR, folder / "tei", *(() if payload is None else (payload,)))
+    build(tei, folder / "site", BuildOptions(jobs=1))
+    return folder / "site"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the hostile site, the control site): the same corpus built with and without the payload."""
+    root = tmp_path_factory.mktemp("injection")
+    return build_copy(root / "hostile", None), build_copy(root / "control", "")
+
+
+def pages(site: Path) -> list[Path]:
+    found = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert len(found) == 3  # the site index and the two documents' pages
+    return found
+
+
+def html5(path: Path) -> Any:
+    import html5lib
+
+    return html5lib.parse(path.read_bytes(), namespaceHTMLElements=False)
+
+
+def shape(tree: Any) -> collections.Counter[str]:
+    """Every element with its attribute names: what a page's markup is, whatever its text says."""
+    return collections.Counter(f"{el.tag}[{' '.join(sorted(el.attrib))}]" for el in tree.iter()
+                               if isinstance(el.tag, str))
+
+
+def text(el: Any) -> str:
+    return XML_SPACE.sub(" ", "".join(el.itertext()))
+
+
+# ------------------------------------------------------------------------------------------ HTML
+
+
+def test_every_page_has_the_controls_markup_in_an_html5_parser(sites: tuple[Path, Path]) -> None:
+    hostile, control = sites
+    for page in pages(hostile):
+        tree, clean = html5(hostile / page), html5(control / page)
+        assert shape(tree) == shape(clean), page  # no element or attribute more or less: nothing live
+        scripts = [(s.get("type"), s.get("src"), (s.text or "").strip() != "") for s in tree.iter("script")]
+        if page.name == "index.html" and page.parent != Path("."):
+            assert scripts == [("application/ld+json", None, True), (None, "../assets/teikit.js", False)]
+            ids = {el.get("id") for el in tree.iter("p") if el.get("id")}
+            assert {f"p{n}" for n in range(1, 32)} <= ids
+            # The hostile strings are there, as text.
+            assert PAYLOAD_NORMALISED in text(tree.find(".//h1"))
+            meta = {m.get("name"): m.get("content") for m in tree.iter("meta") if m.get("name")}
+            assert PAYLOAD_NORMALISED in meta["citation_title"]
+            assert PAYLOAD_NORMALISED in meta["citation_journal_title"]
+
+
+def test_json_ld_reads_back_the_values_it_was_given(sites: tuple[Path, Path]) -> None:
+    hostile, _ = sites
+    raw = (hostile / DOC / "index.html").read_text(encoding="utf-8")
+    block = raw.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    for char in "<>&\u2028\u2029":  # none of them raw inside the script element
+        assert char not in block
+    data = json.loads(block)
+    assert PAYLOAD_NORMALISED in data["headline"]
+    assert PAYLOAD_NORMALISED in data["isPartOf"]["name"]
+    names = [m["name"] for m in data["mentions"]]
+    assert names and all(name.endswith(PAYLOAD_NORMALISED) for name in names)
+
+
+@pytest.mark.browser
+def test_chromium_renders_every_paragraph_and_runs_only_teikit_js(browser: Any, sites: tuple[Path, Path]) -> None:
+    hostile, _ = sites
+    with served(hostile) as origin:
+        for ident in (DOC, SECOND):
+            check_page_in_chromium(browser, f"{origin}/{ident}/index.html")
+
+
+def check_page_in_chromium(browser: Any, url: str) -> None:
+    """One page in Chromium: every paragraph, only teikit's scripts, and the hostile text as text."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    state = page.evaluate("""() => ({
+        paragraphs: document.querySelectorAll('main p[id^="p"]').length,
+        scripts: Array.from(document.scripts, s => s.type || s.src.split('/').pop()),
+        loaded: performance.getEntriesByType('resource').map(r => r.name.split('/').pop()),
+        images: document.images.length,
+        title: document.querySelector('h1').textContent,
+    })""")
+    context.close()
+    assert state["paragraphs"] == 31, state
+    assert state["scripts"] == ["application/ld+json", "teikit.js"]
+    assert "teikit.js" in state["loaded"]
+    assert state["images"] == 0 and dialogs == []
+    assert PAYLOAD_NORMALISED in XML_SPACE.sub(" ", state["title"])
+
+
+# --------------------------------------------------------------------------------------- exports
+
+
+def csl(site: Path, ident: str = DOC) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = json.loads((site / ident / f"{ident}.csl.json").read_text(encoding="utf-8"))
+    return items
+
+
+def test_csl_json_carries_the_hostile_values(sites: tuple[Path, Path]) -> None:
+    hostile, control = sites
+    items, clean = csl(hostile), csl(control)
+    assert [sorted(i) for i in items] == [sorted(i) for i in clean]  # the same fields, no more
+    assert all(PAYLOAD_NORMALISED in item["title"] and PAYLOAD_NORMALISED in item["container-title"]
+               for item in items)
+
+
+def latex_to_text(value: str) -> str:
+    """What LaTeX prints for a field, as pylatexenc reads it, told the text commands teikit uses."""
+    from pylatexenc import latex2text
+
+    db = latex2text.get_default_latex_context_db()
+    db.add_context_category("teikit-text-commands", prepend=True, macros=[
+        latex2text.MacroTextSpec(name, simplify_repl=repl) for name, repl in (
+            ("textbraceleft", "{"), ("textbraceright", "}"), ("textless", "<"), ("textgreater", ">"),
+            ("textasciigrave", "`"), ("textasciicircum", "^"), ("textasciitilde", "~"), ("textbackslash", "\\"))])
+    return XML_SPACE.sub(" ", latex2text.LatexNodes2Text(latex_context=db, math_mode="verbatim")
+                         .latex_to_text(value)).strip()
+
+
+BIB_FIELDS = {"title": "title", "journaltitle": "container-title", "note": "note", "version": "version"}
+
+
+def test_biblatex_fields_cannot_be_broken_out_of(sites: tuple[Path, Path]) -> None:
+    import bibtexparser
+    from pybtex.database import parse_string
+
+    hostile, control = sites
+    bib = (hostile / DOC / f"{DOC}.bib").read_text(encoding="utf-8")
+    clean = parse_string((control / DOC / f"{DOC}.bib").read_text(encoding="utf-8"), "bibtex")
+    # pybtex parses as BibTeX does (it raises on a stray brace or an undefined string).
+    db = parse_string(bib, "bibtex")
+    items = {re.sub(r"[^A-Za-z0-9:._-]", "-", i["id"]): i for i in csl(hostile)}
+    assert list(db.entries) == list(clean.entries) == list(items)
+    for key, entry in db.entries.items():
+        assert sorted(entry.fields) == sorted(clean.entries[key].fields), key  # no injected field
+        assert len(entry.persons["author"]) == len(items[key]["author"])  # no injected name
+        for person, name in zip(entry.persons["author"], items[key]["author"], strict=True):
+            parts = [" ".join(person.last_names), " ".join(person.first_names + person.middle_names)]
+            expected = [name.get("family", name.get("literal", "")), name.get("given", "")]
+            assert [" ".join(latex_to_text(p.strip("{}")).split()) for p in parts] == \
+                [" ".join(e.split()) for e in expected], key
+    # bibtexparser sees the same entries and fields, fails on no block, and keeps each value's
+    # characters as written (pybtex folds Unicode whitespace), so the values are checked on it.
+    library = bibtexparser.parse_string(bib)
+    assert library.failed_blocks == []
+    assert [e.key for e in library.entries] == list(db.entries)
+    for entry in library.entries:
+        item = items[entry.key]
+        assert sorted(entry.fields_dict) == sorted([*db.entries[entry.key].fields, "author"])
+        for field, csl_key in BIB_FIELDS.items():
+            if csl_key in item:
+                assert latex_to_text(entry.fields_dict[field].value) == item[csl_key], (entry.key, field)
+
+
+def test_ris_records_cannot_be_broken_out_of(sites: tuple[Path, Path]) -> None:
+    import rispy
+
+    hostile, control = sites
+    records = rispy.loads((hostile / DOC / f"{DOC}.ris").read_text(encoding="utf-8"))
+    clean = rispy.loads((control / DOC / f"{DOC}.ris").read_text(encoding="utf-8"))
+    items = csl(hostile)
+    assert [sorted(r) for r in records] == [sorted(r) for r in clean]  # no tag more or less
+    assert len(records) == len(items)
+    for record, item in zip(records, items, strict=True):
+        # RIS is one line per value: line breaks (and the other characters software treats as one)
+        # become spaces, and that is the only change.
+        assert record["title"] == " ".join(item["title"].split())
+        assert record["type_of_reference"] == "MGZN"
+        assert len(record["authors"]) == len(item["author"])
+
+
+def test_plain_text_paragraphs_stay_paragraphs(sites: tuple[Path, Path]) -> None:
+    hostile, control = sites
+    blocks = (hostile / DOC / f"{DOC}.txt").read_text(encoding="utf-8").split("\n\n")
+    clean = (control / DOC / f"{DOC}.txt").read_text(encoding="utf-8").split("\n\n")
+    assert len(blocks) == len(clean)
+    assert all("\n" not in b.strip("\n") for b in blocks)  # a line break in the TEI is a space
+    assert sum(PAYLOAD_NORMALISED in b for b in blocks) == 31 + 3  # 31 paragraphs, byline, title, source
+
+
+def test_dts_json_answers_parse_and_keep_the_values(sites: tuple[Path, Path]) -> None:
+    hostile, control = sites
+    api = hostile / "api" / "dts"
+    files = sorted(api.rglob("*.json"))
+    assert len(files) == len(list((control / "api" / "dts").rglob("*.json"))) > 100
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from strings(v)
+        elif isinstance(value, list):
+            for v in value:
+                yield from strings(v)
+
+    about_a_document = 0
+    for path in files:
+        found = list(strings(json.loads(path.read_text(encoding="utf-8"))))
+        if DOC in path.name or DOC in path.parent.name:
+            about_a_document += 1
+            assert any(PAYLOAD_NORMALISED in value for value in found), path  # the title, as it was
+    assert about_a_document > 100
+
+
+def test_the_control_is_clean(sites: tuple[Path, Path]) -> None:
+    """The comparisons above mean something only if the control has none of the payload."""
+    _, control = sites
+    for path in control.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".bib", ".ris", ".txt", ".xml"):
+            assert "onerror=alert(2)" not in path.read_text(encoding="utf-8"), path
