@@ -246,3 +246,69 @@ def test_the_control_is_clean(sites: tuple[Path, Path]) -> None:
     for path in control.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".bib", ".ris", ".txt", ".xml"):
             assert "onerror=alert(2)" not in path.read_text(encoding="utf-8"), path
+
+
+# -------------------------------------------------------------------------------------- terminal
+
+# What a terminal acts on: ESC and the other C0 controls but line feed and tab, DEL, C1 (CSI is
+# U+009B), the line/paragraph separators, bidi embeddings, overrides and isolates, zero-width spaces.
+ACTED_ON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200b\u200e\u200f\u202a-\u202e"
+                      "\u2060-\u2069\ufeff]")
+
+
+def on_a_terminal(*args: str) -> tuple[int, str]:
+    """Run the installed command with stdout and stderr on a pseudo-terminal; all it printed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from test_cli_contract import teikit
+
+    script = Path(sys.executable).parent / "teikit"
+    assert script.exists() or teikit  # the console script, as a user runs it
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([str(script), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    # The terminal's line discipline writes each line feed as CR LF.
+    return proc.wait(timeout=120), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("args", [
+    ("cite", f"{DOC}:p3"),
+    ("cite", f"{DOC}:p3", "--format", "json"),
+    ("cite", f"{DOC}:p3", "--format", "bibtex"),
+    ("resolve", f"{DOC}:p3"),
+    ("resolve", f"{DOC}:p3", "--format", "json"),
+    ("validate",),
+    ("info",),
+    ("cite", f"{DOC}:p3\u202e\x1b[2J\u009b31m"),  # a hostile reference, echoed in the error
+])
+def test_nothing_a_terminal_would_act_on_is_printed_raw(args: tuple[str, ...], sites: tuple[Path, Path]) -> None:
+    hostile, _ = sites
+    code, printed = on_a_terminal(*args, "--tei-dir", str(hostile.parent / "tei"))
+    assert code in (0, 1), printed
+    assert not ACTED_ON.findall(printed), printed[:2000]
+    if args[0] in ("cite", "resolve"):  # they print the hostile text (validate and info only count it)
+        assert "\\u202e" in printed and "\\u009b" in printed  # shown, as escapes
+
+
+def test_a_redirected_output_keeps_the_characters(sites: tuple[Path, Path]) -> None:
+    """Escaping is for terminals: a citation written to a file is the TEI's text, character for character."""
+    from test_cli_contract import teikit
+
+    hostile, _ = sites
+    done = teikit("cite", f"{DOC}:p3", "--format", "ris", "--tei-dir", str(hostile.parent / "tei"))
+    assert done.returncode == 0, done.stderr
+    assert "\u202eevil\u202c" in done.stdout and "\\u202e" not in done.stdout
+    assert not ACTED_ON.findall(done.stderr)
