@@ -312,3 +312,73 @@ def test_a_redirected_output_keeps_the_characters(sites: tuple[Path, Path]) -> N
     assert done.returncode == 0, done.stderr
     assert "\u202eevil\u202c" in done.stdout and "\\u202e" not in done.stdout
     assert not ACTED_ON.findall(done.stderr)
+
+
+# -------------------------------------------------------------------------------------- base URL
+
+BAD_BASE_URLS = ["javascript:alert(1)//", "example.edu", "data:text/html,x", "https://", "https:///path",
+                 "https://exa mple.org/", "https://example.org/\"><script>", "https://u:p@example.org/",
+                 "https://example.org/?q=1", "https://example.org/#top", "https://example.org:99999/",
+                 "ftp://example.org/", "https://example.org/\u202e/", "//example.org/"]
+
+
+@pytest.mark.parametrize("command", ["build", "cite", "resolve", "serve", "merge"])
+def test_a_base_url_that_is_not_an_absolute_http_url_is_a_usage_error(command: str, tmp_path: Path) -> None:
+    from test_cli_contract import teikit
+
+    args = {"build": ["build", "--out", str(tmp_path / "site")], "cite": ["cite", "p12"],
+            "resolve": ["resolve", "p12"], "serve": ["serve", "--port", "1"],
+            "merge": ["merge", str(tmp_path / "shard"), "--out", str(tmp_path / "site")]}[command]
+    for bad in BAD_BASE_URLS if command == "build" else BAD_BASE_URLS[:3]:
+        done = teikit(*args, "--tei-dir", str(TEI_DIR), "--base-url", bad)
+        assert done.returncode == 2, (bad, done.stderr)
+        lines = [ln for ln in done.stderr.splitlines() if "--base-url" in ln]
+        assert len(lines) == 1 and "absolute http(s) URL" in lines[0], done.stderr
+        assert "Traceback" not in done.stderr and not (tmp_path / "site").exists()
+
+
+def test_the_library_refuses_it_too() -> None:
+    from teikit.errors import UsageProblem
+    from teikit.publish import BuildOptions
+
+    with pytest.raises(UsageProblem):
+        BuildOptions(base_url="javascript:alert(1)//")
+    assert BuildOptions(base_url="HTTPS://Example.org/ed").base_url == "https://example.org/ed/"
+
+
+def test_the_base_url_reaches_every_place_that_names_the_editions_address(tmp_path: Path) -> None:
+    import html5lib
+    import rispy
+
+    from teikit.publish import BuildOptions, build
+
+    base = "https://example.org/editions/deutscher/"
+    site = tmp_path / "site"
+    build(TEI_DIR, site, BuildOptions(base_url=base.rstrip("/"), jobs=1))
+    url = f"{base}{DOC}/"
+    page = html5lib.parse((site / DOC / "index.html").read_bytes(), namespaceHTMLElements=False)
+    assert [ln.get("href") for ln in page.iter("link") if ln.get("rel") == "canonical"] == [url]
+    meta = {m.get("name"): m.get("content") for m in page.iter("meta") if m.get("name")}
+    assert meta["citation_public_url"] == meta["citation_fulltext_html_url"] == url
+    ld = json.loads(next(s.text for s in page.iter("script") if s.get("type") == "application/ld+json"))
+    assert ld["@id"] == ld["url"] == url
+    items = csl(site)
+    assert items[0]["URL"] == url and all(i["URL"].startswith(url) for i in items)
+    assert f"url = {{{url}}}" in (site / DOC / f"{DOC}.bib").read_text(encoding="utf-8")
+    assert rispy.loads((site / DOC / f"{DOC}.ris").read_text(encoding="utf-8"))[0]["urls"] == [url]
+    api = site / "api" / "dts"
+    entry = json.loads((api / "index.json").read_text(encoding="utf-8"))
+    assert entry["@id"] == f"{base}api/dts"
+    assert all(entry[k].startswith(f"{base}api/dts/{k}/") for k in ("collection", "navigation", "document"))
+    resource = json.loads((api / "collection" / f"{DOC}.json").read_text(encoding="utf-8"))
+    assert resource["dublinCore"]["identifier"][0] == url
+    assert resource["navigation"].startswith(f"{base}api/dts/navigation/{DOC}")
+    # Nothing teikit writes names the default address; only the TEI itself (the DTS Document
+    # answers, which are the encoded text as it is) keeps the URI its header states.
+    for path in site.rglob("*"):
+        if path.is_file() and "teikit.example.org" in path.read_text(encoding="utf-8", errors="replace"):
+            assert path.suffix == ".xml" and path.is_relative_to(api / "document"), path
+    from test_cli_contract import teikit
+
+    done = teikit("cite", "p12", "--tei-dir", str(TEI_DIR), "--base-url", base, "--format", "json")
+    assert json.loads(done.stdout)["item"]["URL"].startswith(url)

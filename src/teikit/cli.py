@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +20,10 @@ from . import __version__
 from .errors import TeikitError, Terminated, json_text, visible
 from .load import Corpus, corpus_info
 
+if TYPE_CHECKING:  # click 8.2 made ParamType generic; older releases (allowed: >=8.1) are not
+    _StrParamType = click.ParamType[str]
+else:
+    _StrParamType = click.ParamType
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -46,6 +50,23 @@ def _is_terminal(stream: Any) -> bool:
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+class _BaseUrl(_StrParamType):
+    """``--base-url``: an absolute http(s) URL with a host (:func:`teikit.weburl.base_url`)."""
+
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .weburl import base_url
+
+        try:
+            return base_url(str(value))
+        except TeikitError as exc:
+            self.fail(exc.message.removeprefix("--base-url "), param, ctx)
+
+
+BASE_URL = _BaseUrl()
 
 
 def os_error_line(exc: OSError) -> str:
@@ -240,7 +261,7 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 @corpus_dir(legacy=True)
 @click.option("--out", "out", type=PATH_ARG, default=None, metavar="DIR",
               help="Output folder (default dist/): new, empty, or an earlier teikit output; replaced atomically.")
-@click.option("--base-url", default=None, metavar="URL",
+@click.option("--base-url", type=BASE_URL, default=None, metavar="URL",
               help="Base URL of the published edition (default: a placeholder).")
 @click.option("--ids", is_flag=True, help="Plain text: prefix each paragraph with its passage ID.")
 @click.option("--width", type=click.IntRange(min=0, max=MAX_WIDTH), default=0,
@@ -257,8 +278,9 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
     from .errors import ValidationFailed
-    from .publish import DEFAULT_BASE_URL, BuildOptions
+    from .publish import BuildOptions
     from .publish import build as run_build
+    from .weburl import DEFAULT_BASE_URL
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
                            shard=_shard(shard), dts=not no_dts)
@@ -291,15 +313,16 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 @corpus_dir()
 @click.option("--out", "out", type=PATH_ARG, default=Path("dist"), show_default=True, metavar="DIR",
               help="Output folder (the same rules as build --out).")
-@click.option("--base-url", default=None, metavar="URL",
+@click.option("--base-url", type=BASE_URL, default=None, metavar="URL",
               help="Base URL of the published edition (as given to the shards).")
 @click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
 @reports_errors
 def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool) -> None:
     """Assemble shard folders (teikit build --shard I/N) into the site at --out."""
     from .errors import ValidationFailed
-    from .publish import DEFAULT_BASE_URL, BuildOptions
+    from .publish import BuildOptions
     from .publish import merge as run_merge
+    from .weburl import DEFAULT_BASE_URL
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts)
     try:
@@ -323,13 +346,13 @@ BASE_URL_HELP = "Base URL of the published edition (default: the documented plac
 @corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "tei", "html", "json"]), default="text",
               show_default=True, help="text: each passage labelled [ID]; tei: one XML document; json: see README.")
-@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
+@click.option("--base-url", type=BASE_URL, default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> None:
     """Print the passage(s) REF names: p12, s3, s3.p12, p12-p14, DOC-ID:p12, a CTS URN or a URL."""
     from .passages import render_passages
     from .passages import resolve as resolve_ref
-    from .publish import DEFAULT_BASE_URL
+    from .weburl import DEFAULT_BASE_URL
 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
@@ -343,13 +366,13 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
               default="chicago-notes", show_default=True, help="Citation style (text format).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csl-json", "bibtex", "ris", "json"]), default="text",
               show_default=True, help="text: the citation (and bibliography entry); json: both with the CSL item.")
-@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
+@click.option("--base-url", type=BASE_URL, default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: str | None) -> None:
     """Cite the passage REF (or, without REF, the whole article)."""
     from .cite import csl_items, item_for, render
     from .passages import resolve as resolve_ref
-    from .publish import DEFAULT_BASE_URL
+    from .weburl import DEFAULT_BASE_URL
 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
@@ -413,14 +436,14 @@ def passages_update(tei_dir: Path | None) -> None:
 @click.option("--host", default="127.0.0.1", metavar="HOST", show_default=True,
               help="Interface to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--base-url", default=None, metavar="URL", help=BASE_URL_HELP)
+@click.option("--base-url", type=BASE_URL, default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> None:
     """Serve the corpus as a live DTS 1.0 API at /api/dts.
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
-    from .publish import DEFAULT_BASE_URL
     from .serve import run
+    from .weburl import DEFAULT_BASE_URL
 
     echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
     run(corpus_folder(tei_dir), host, port, base_url or DEFAULT_BASE_URL)

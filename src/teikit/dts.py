@@ -29,6 +29,7 @@ from .errors import TeikitError, quoted
 from .load import Corpus, Document
 from .passages import Passage, PassageIndex, render_passages
 from .passages import Resolved as _Resolved
+from .weburl import DEFAULT_BASE_URL
 from .xmlutil import NS, TEI_NS, XML_ID, XML_LANG, write_new
 
 CONTEXT = "https://dtsapi.org/context/v1.0.json"
@@ -124,9 +125,10 @@ class Urls:
 class Resource:
     """A document as a DTS Resource: its passages as CitableUnits and its header as Dublin Core."""
 
-    def __init__(self, doc: Document, corpus: Corpus) -> None:
+    def __init__(self, doc: Document, corpus: Corpus, base_url: str = DEFAULT_BASE_URL) -> None:
         self.doc = doc
         self.corpus = corpus
+        self.base_url = base_url
         self.index = PassageIndex(doc)
         self.id = doc.id
         self.objects: dict[Any, dict[str, Any]] = {}
@@ -145,7 +147,7 @@ class Resource:
     @cached_property
     def dublin_core(self) -> dict[str, Any]:
         out = transform.run(transform.compiled("dts-metadata.xsl"), self.doc.xdm(),
-                            self._register_param())
+                            {**self._register_param(), "base-url": self.base_url})
         data = json.loads(out)
         assert isinstance(data, dict)
         return dict(sorted(data.items()))
@@ -219,9 +221,11 @@ class DtsCorpus:
     CACHE = 64
 
     def __init__(self, corpus: Corpus, title: str = DEFAULT_TITLE, paths: dict[str, Path] | None = None,
-                 total: int | None = None, documents: list[Document] | None = None) -> None:
+                 total: int | None = None, documents: list[Document] | None = None,
+                 base_url: str = DEFAULT_BASE_URL) -> None:
         self.corpus = corpus
         self.title = title
+        self.base_url = base_url  # the edition's address: Dublin Core identifiers name it
         if paths is None:
             paths = {}
             for path in corpus.document_paths:
@@ -230,7 +234,7 @@ class DtsCorpus:
         self._total = total
         self._resources: OrderedDict[str, Resource] = OrderedDict()
         for doc in documents or []:  # already parsed by the caller: do not read them again
-            self._resources[doc.id] = Resource(doc, corpus)
+            self._resources[doc.id] = Resource(doc, corpus, base_url)
 
     def ids(self) -> list[str]:
         return sorted(self._paths)
@@ -247,7 +251,7 @@ class DtsCorpus:
         path = self._paths.get(ident)
         if path is None:
             raise DtsError(404, f"no resource {quoted(ident, 80)} in this collection")
-        res = Resource(self.corpus.load_document(path), self.corpus)
+        res = Resource(self.corpus.load_document(path), self.corpus, self.base_url)
         self._resources[ident] = res
         if len(self._resources) > self.CACHE:
             self._resources.popitem(last=False)

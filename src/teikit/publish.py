@@ -51,6 +51,7 @@ from .load import DOCUMENT_ID, Corpus, Document, Register, reserved_id
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
 from .resources import resource_dir, schema_path, xslt_path
+from .weburl import DEFAULT_BASE_URL, api_base, base_url
 from .xmlutil import write_new
 
 if TYPE_CHECKING:
@@ -60,7 +61,6 @@ if TYPE_CHECKING:
 # that finds nothing to do must not pay for loading them (it would be most of its time).
 
 ASSETS = ("teikit.css", "teikit.js")
-DEFAULT_BASE_URL = "https://teikit.example.org/"
 STATE_FILE = Path(".teikit") / "state.json"
 SHARD_FILE = Path(".teikit") / "shard.json"
 STATE_VERSION = 1
@@ -78,6 +78,11 @@ class BuildOptions:
     dts: bool = True
     jobs: int = 0  # 0: one per usable core
     shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
+
+    def __post_init__(self) -> None:
+        # Checked here, so that a library caller gets the command's refusal, and normalised (a
+        # trailing slash), so that two spellings of one address share one incremental state.
+        self.base_url = base_url(self.base_url)
 
     def render_key(self) -> str:
         return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts])
@@ -425,8 +430,9 @@ def _render_api(doc: Document, corpus: Corpus, options: BuildOptions, record: Do
     from .dts import DtsCorpus, write_static_resource
 
     _safe_id(doc)
-    dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=_WORKER["total"], documents=[doc])
-    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts")
+    dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=_WORKER["total"], documents=[doc],
+                   base_url=options.base_url)
+    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", api_base(options.base_url))
     record.resource = summary
     prefix = len(str(staging)) + 1
     return [f[prefix:].replace(os.sep, "/") for f in files]
@@ -1064,8 +1070,9 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
 
         members = [r.resource for r in records if r.resource is not None]
         prefix = len(str(staging)) + 1
-        for files in (write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts"),
-                      write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts")):
+        api = api_base(options.base_url)
+        for files in (write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts", api),
+                      write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts", api)):
             written += [str(f)[prefix:].replace(os.sep, "/") for f in files]
     return written
 

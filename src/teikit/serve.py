@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from . import dts
 from .errors import TeikitError
 from .load import Corpus
-from .publish import DEFAULT_BASE_URL
+from .weburl import DEFAULT_BASE_URL
 
 JSON_LD = "application/ld+json"
 LOG = logging.getLogger("teikit.serve")

@@ -26,7 +26,9 @@
         'language': array{ $header/tei:profileDesc/tei:langUsage/tei:language/@ident ! string(.) },
         'type': array{ 'Text' },
         'hasVersion': string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n),
-        'identifier': array{ $header/tei:fileDesc/tei:publicationStmt/tei:idno[@type = ('URI', 'CTS')] ! normalize-space(.) }
+        (: The document's address under the base URL the edition is published at (not the header's
+           URI idno, which names one address whatever the build is told), and its CTS URN. :)
+        'identifier': array{ tk:document-url($tei), $header/tei:fileDesc/tei:publicationStmt/tei:idno[@type = 'CTS'] ! normalize-space(.) }
       },
       $source ! map{'source': array{ map{'lang': $lang, 'value':
           string-join((tei:monogr/tei:title[@level = 'j'] ! normalize-space(.), tei:monogr/tei:imprint/tei:date ! normalize-space(.)), ', ')} }},
