@@ -163,10 +163,9 @@ def test_validate_build_info_and_check_agree_on_a_folder(tmp_path: Path, registe
 # ----------------------------------------------------------------- 5. no escaped text, anywhere
 
 def test_titles_are_characters_in_the_live_html_document() -> None:
-    from teikit.serve import create_app
-    from test_dts import running
+    from teikit.serve import running
 
-    with running(create_app(TEI_DIR)) as url:
+    with running(TEI_DIR) as url:
         body = httpx.get(f"{url}/api/dts/document", params={"resource": DOC, "ref": "p12", "mediaType": "text/html"},
                          timeout=30).text
     assert "<title>Khrushchev, Mao and Stalin’s Ghost</title>" in body and "\\u2019" not in body

@@ -4,57 +4,30 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 
 from conftest import TEI_DIR
 from teikit import dts
-from teikit.serve import create_app
+from teikit.serve import running
 
 DOC = "deutscher-1959-khrushchev-mao"
 TEI = "{http://www.tei-c.org/ns/1.0}"
 DTS = "{https://w3id.org/api/dts#}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def running(app: Any) -> Iterator[str]:
-    """Run ``app`` under a real uvicorn server on a free loopback port; yield its base URL."""
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with running(create_app(TEI_DIR)) as url:
+    with running(TEI_DIR) as url:
         yield url
 
 
@@ -85,15 +58,16 @@ ALL = [u for s in (f"s{i}" for i in range(1, 7)) for u in [s, *[p for p in PARAS
 
 # ----------------------------------------------------------------------------------- entry
 
-def test_entry(client: httpx.Client) -> None:
+def test_entry(client: httpx.Client, server: str) -> None:
     r = get(client, "/api/dts")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/ld+json")
     body = r.json()
     assert body["@type"] == "EntryPoint" and body["dtsVersion"] == "1.0"
     assert body["@context"] == "https://dtsapi.org/context/v1.0.json"
-    assert body["collection"] == "/api/dts/collection{?id,page,nav}"
-    assert body["navigation"] == "/api/dts/navigation{?resource,ref,start,end,down,tree,page}"
-    assert body["document"] == "/api/dts/document{?resource,ref,start,end,tree,mediaType}"
+    # Absolute, named after the request's own origin (a client fetches an expanded template as is).
+    assert body["collection"] == f"{server}/api/dts/collection{{?id,page,nav}}"
+    assert body["navigation"] == f"{server}/api/dts/navigation{{?resource,ref,start,end,down,tree,page}}"
+    assert body["document"] == f"{server}/api/dts/document{{?resource,ref,start,end,tree,mediaType}}"
 
 
 # ------------------------------------------------------------------------------ collection
@@ -133,8 +107,7 @@ def test_collection_paging(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     from test_build import two_document_corpus
 
     monkeypatch.setattr(dts, "PAGE_SIZE", 1)
-    app = create_app(two_document_corpus(tmp_path / "tei"))
-    with running(app) as url, httpx.Client(base_url=url) as tc:
+    with running(two_document_corpus(tmp_path / "tei")) as url, httpx.Client(base_url=url) as tc:
         first = tc.get("/api/dts/collection").json()
         assert [m["@id"] for m in first["member"]] == ["alpha"]
         assert first["view"]["@type"] == "Pagination" and first["view"]["last"].endswith("page=2")
@@ -215,10 +188,10 @@ def test_members_are_citable_units_in_document_order(client: httpx.Client) -> No
             assert m["parent"] == SECTION_OF[m["identifier"]]
 
 
-def test_navigation_has_resource_and_own_id(client: httpx.Client) -> None:
+def test_navigation_has_resource_and_own_id(client: httpx.Client, server: str) -> None:
     body = nav(client, ref="p2", down="0").json()
     assert body["@type"] == "Navigation" and body["dtsVersion"] == "1.0"
-    assert unquote(body["@id"]) == f"/api/dts/navigation?resource={DOC}&ref=p2&down=0"
+    assert unquote(body["@id"]) == f"{server}/api/dts/navigation?resource={DOC}&ref=p2&down=0"
     assert body["resource"]["@id"] == DOC and body["resource"]["citationTrees"]
 
 
@@ -252,10 +225,10 @@ def doc_get(client: httpx.Client, **params: str) -> httpx.Response:
     return get(client, "/api/dts/document", resource=DOC, **params)
 
 
-def test_document_whole_is_the_tei(client: httpx.Client) -> None:
+def test_document_whole_is_the_tei(client: httpx.Client, server: str) -> None:
     r = doc_get(client)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/tei+xml")
-    assert r.headers["link"] == f'</api/dts/collection?id={DOC}>; rel="collection"'
+    assert r.headers["link"] == f'<{server}/api/dts/collection?id={DOC}>; rel="collection"'
     root = etree.fromstring(r.content)
     assert root.tag == f"{TEI}TEI" and len(root.findall(f".//{TEI}body/{TEI}div/{TEI}p")) == 31
 
@@ -387,7 +360,9 @@ def test_cli_serve_listens_on_loopback_by_default() -> None:
 
     host = next(p for p in serve_command.params if p.name == "host")
     assert host.default == "127.0.0.1"
-    port = free_port()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
     proc = subprocess.Popen([sys.executable, "-m", "teikit.cli", "serve", "--tei-dir", str(TEI_DIR),
                              "--port", str(port)],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)

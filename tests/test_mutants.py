@@ -154,10 +154,9 @@ def test_text_ids_and_width_through_the_command(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    from teikit.serve import create_app
-    from test_dts import running
+    from teikit.serve import running
 
-    with running(create_app(TEI_DIR)) as url:
+    with running(TEI_DIR) as url:
         yield url
 
 
@@ -173,12 +172,11 @@ def test_head_is_answered_like_get_without_a_body(server: str) -> None:
 
 def test_members_are_paged_by_one_hundred(tmp_path: Path) -> None:
     """The default page size, unpatched: 101 documents make a root collection of two pages."""
-    from teikit.serve import create_app
-    from test_dts import running
+    from teikit.serve import running
 
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "101", str(tmp_path / "c")],
                    check=True, capture_output=True)
-    with running(create_app(tmp_path / "c" / "tei")) as url:
+    with running(tmp_path / "c" / "tei") as url:
         first = httpx.get(f"{url}/api/dts/collection", timeout=60).json()
         second = httpx.get(f"{url}/api/dts/collection", params={"page": "2"}, timeout=60).json()
     assert first["totalChildren"] == 101

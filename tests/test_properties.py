@@ -113,10 +113,9 @@ PATHS = st.sampled_from(["/api/dts", "/api/dts/", "/api/dts/collection", "/api/d
 
 @pytest.fixture(scope="module")
 def live() -> object:
-    from teikit.serve import create_app
-    from test_dts import running
+    from teikit.serve import running
 
-    with running(create_app(TEI_DIR)) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with running(TEI_DIR) as url, httpx.Client(base_url=url, timeout=30) as client:
         yield client
 
 

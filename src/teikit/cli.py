@@ -435,7 +435,8 @@ def passages_update(tei_dir: Path | None) -> None:
 @corpus_dir(legacy=True)
 @click.option("--host", default="127.0.0.1", metavar="HOST", show_default=True,
               help="Interface to listen on (loopback by default).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed at start).")
 @click.option("--base-url", type=BASE_URL, default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
 def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> None:
@@ -443,10 +444,12 @@ def serve(tei_dir: Path | None, host: str, port: int, base_url: str | None) -> N
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
     from .serve import run
-    from .weburl import DEFAULT_BASE_URL
 
-    echo(f"teikit: DTS API on http://{host}:{port}/api/dts (Ctrl-C to stop)", err=True)
-    run(corpus_folder(tei_dir), host, port, base_url or DEFAULT_BASE_URL)
+    def ready(bound: int) -> None:
+        shown = f"[{host}]" if ":" in host else host
+        echo(f"teikit: DTS API on http://{shown}:{bound}/api/dts (Ctrl-C to stop)", err=True)
+
+    run(corpus_folder(tei_dir), host, port, base_url, ready)
 
 
 def synopsis(path: list[str]) -> str:

@@ -222,7 +222,7 @@ class DtsCorpus:
 
     def __init__(self, corpus: Corpus, title: str = DEFAULT_TITLE, paths: dict[str, Path] | None = None,
                  total: int | None = None, documents: list[Document] | None = None,
-                 base_url: str = DEFAULT_BASE_URL) -> None:
+                 base_url: str = DEFAULT_BASE_URL, pinned: dict[str, Document] | None = None) -> None:
         self.corpus = corpus
         self.title = title
         self.base_url = base_url  # the edition's address: Dublin Core identifiers name it
@@ -235,6 +235,14 @@ class DtsCorpus:
         self._resources: OrderedDict[str, Resource] = OrderedDict()
         for doc in documents or []:  # already parsed by the caller: do not read them again
             self._resources[doc.id] = Resource(doc, corpus, base_url)
+        # Documents served from memory whatever their file now holds (the live server's last valid
+        # version of a document whose file became invalid); never dropped from the cache.
+        self._pinned = {ident: Resource(doc, corpus, base_url) for ident, doc in (pinned or {}).items()}
+        for ident in self._pinned:
+            self._paths.setdefault(ident, self._pinned[ident].doc.path)
+
+    def has(self, ident: str) -> bool:
+        return ident in self._paths
 
     def ids(self) -> list[str]:
         return sorted(self._paths)
@@ -244,6 +252,9 @@ class DtsCorpus:
         return self._total if self._total is not None else len(self._paths)
 
     def resource(self, ident: str) -> Resource:
+        pinned = self._pinned.get(ident)
+        if pinned is not None:
+            return pinned
         res = self._resources.get(ident)
         if res is not None:
             self._resources.move_to_end(ident)
