@@ -357,13 +357,23 @@ class Server:
         self.cache = _Cache()
         self.connections = 0
         self.server: asyncio.base_events.Server | None = None
+        self.watcher: asyncio.Task[None] | None = None
 
     async def start(self, host: str, port: int) -> int:
         """Listen (a backlog for bursts); returns the port (useful with port 0)."""
         self.server = await asyncio.start_server(self._connection, host, port, limit=MAX_HEAD, backlog=4096,
                                                  reuse_address=True)
-        asyncio.get_running_loop().create_task(self._watch())
+        self.watcher = asyncio.get_running_loop().create_task(self._watch())
         return int(self.server.sockets[0].getsockname()[1])
+
+    async def close(self) -> None:
+        """Stop watching and listening (open connections end with their requests)."""
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watcher
+        if self.server is not None:
+            self.server.close()
 
     async def _watch(self) -> None:
         loop = asyncio.get_running_loop()
@@ -475,9 +485,8 @@ async def _main(api: LiveApi, host: str, port: int, ready: Callable[[int], None]
     bound = await server.start(host, port)
     if ready is not None:
         ready(bound)
-    assert server.server is not None
-    async with server.server:
-        await stop.wait()
+    await stop.wait()
+    await server.close()
     return received[0] if received else None
 
 
@@ -510,9 +519,8 @@ def running(tei_dir: Path | None, base_url: str | None = None, host: str = "127.
         server = Server(api)
         box["port"] = await server.start(host, 0)
         started.set()
-        assert server.server is not None
-        async with server.server:
-            await stop.wait()
+        await stop.wait()
+        await server.close()
 
     thread = threading.Thread(target=lambda: loop.run_until_complete(main()), daemon=True)
     stop = asyncio.Event()
