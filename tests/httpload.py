@@ -78,40 +78,43 @@ async def burst(host: str, port: int, path: str, count: int, seconds: float = 60
 
 
 async def hold_abusive_sockets(host: str, port: int, idle: int, slow: int, seconds: float) -> tuple[int, int]:
-    """Open ``idle`` sockets that send nothing and ``slow`` ones that send a request head one byte a
-    second, for ``seconds``; returns how many of each the server closed meanwhile."""
+    """Keep ``idle`` sockets that send nothing and ``slow`` ones that send a request head one byte a
+    second open for ``seconds`` (each reopened when the server closes it, as an attacker would);
+    returns how many times the server closed an idle and a slow one."""
     closed = [0, 0]
+    end = time.monotonic() + seconds
 
     async def idler() -> None:
-        reader, writer = await asyncio.open_connection(host, port)
-        try:
-            if await asyncio.wait_for(reader.read(1 << 16), seconds) is not None:
-                closed[0] += 1  # read returned: the server answered or closed it
-        except (TimeoutError, ConnectionError):
-            pass
-        finally:
-            writer.close()
+        while time.monotonic() < end:
+            reader, writer = await asyncio.open_connection(host, port)
+            try:
+                await asyncio.wait_for(reader.read(1 << 16), max(0.01, end - time.monotonic()))
+                closed[0] += 1  # read returned: the server closed it (or answered)
+            except (TimeoutError, ConnectionError):
+                pass
+            finally:
+                writer.close()
 
     async def dribbler() -> None:
-        reader, writer = await asyncio.open_connection(host, port)
         head = f"GET /api/dts HTTP/1.1\r\nHost: {host}\r\nX-Slow: " + "a" * 1000
-        end = time.monotonic() + seconds
-        try:
-            for char in head:
-                if time.monotonic() > end:
-                    break
-                writer.write(char.encode())
-                await writer.drain()
-                try:
-                    if await asyncio.wait_for(reader.read(1 << 16), 1.0) is not None:
-                        closed[1] += 1
+        while time.monotonic() < end:
+            reader, writer = await asyncio.open_connection(host, port)
+            try:
+                for char in head:
+                    if time.monotonic() > end:
                         return
-                except TimeoutError:
-                    continue
-        except ConnectionError:
-            closed[1] += 1
-        finally:
-            writer.close()
+                    writer.write(char.encode())
+                    await writer.drain()
+                    try:
+                        await asyncio.wait_for(reader.read(1 << 16), 1.0)
+                        closed[1] += 1
+                        break
+                    except TimeoutError:
+                        continue
+            except ConnectionError:
+                closed[1] += 1
+            finally:
+                writer.close()
 
     await asyncio.gather(*(idler() for _ in range(idle)), *(dribbler() for _ in range(slow)))
     return closed[0], closed[1]
