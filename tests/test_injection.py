@@ -382,3 +382,23 @@ def test_the_base_url_reaches_every_place_that_names_the_editions_address(tmp_pa
 
     done = teikit("cite", "p12", "--tei-dir", str(TEI_DIR), "--base-url", base, "--format", "json")
     assert json.loads(done.stdout)["item"]["URL"].startswith(url)
+
+
+def test_the_live_servers_html_and_json_answers_keep_their_shape(sites: tuple[Path, Path]) -> None:
+    import html5lib
+    import httpx
+
+    from teikit.serve import running
+
+    shapes = []
+    for site in sites:
+        with running(site.parent / "tei") as url, httpx.Client(base_url=url, timeout=30) as client:
+            page = client.get("/api/dts/document", params={"resource": DOC, "ref": "p3", "mediaType": "text/html"})
+            nav = client.get("/api/dts/navigation", params={"resource": DOC, "down": "1"})
+            assert page.status_code == nav.status_code == 200
+            tree = html5lib.parse(page.text, namespaceHTMLElements=False)
+            shapes.append((shape(tree), sorted(nav.json())))
+            if site == sites[0]:
+                assert PAYLOAD_NORMALISED in text(tree.find(".//p"))
+                assert PAYLOAD_NORMALISED in nav.json()["resource"]["title"]
+    assert shapes[0] == shapes[1]

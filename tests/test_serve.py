@@ -207,3 +207,61 @@ def test_the_server_sees_the_corpus_as_it_is(tmp_path: Path) -> None:
         source.write_text(original, encoding="utf-8")
         wait_for(lambda: "these questions" in client.get(p2).text)
         assert "teikit-problem" not in client.get(p2).headers
+
+
+def test_twenty_thousand_mixed_requests_leave_memory_flat() -> None:
+    """The server process's resident memory after 20,000 requests — valid ones, and invalid ones with
+    ever new URLs, which the answer cache must not keep without bound — within 10 % of after 2,000."""
+    import random
+    import re
+    import subprocess
+    import sys
+
+    from httpload import load
+
+    script = Path(sys.executable).parent / "teikit"
+    proc = subprocess.Popen([str(script), "serve", "--tei-dir", str(TEI_DIR), "--port", "0"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/api/dts", line)
+        assert match, line
+        port = int(match.group(1))
+        rng = random.Random(5)
+        mixed = [rng.choice([NAV, "/api/dts", f"/api/dts/collection?id={DOC}",
+                             f"/api/dts/document?resource={DOC}&ref=p{rng.randint(1, 31)}",
+                             f"/api/dts/navigation?resource={DOC}&ref=p{rng.randint(1, 40)}&down=1",
+                             f"/api/dts/document?resource={DOC}&ref=x{rng.randint(0, 10**9)}",
+                             f"/nowhere/{rng.randint(0, 10**9)}"]) for _ in range(20000)]
+
+        def rss() -> int:
+            status = Path(f"/proc/{proc.pid}/status").read_text()
+            found = re.search(r"VmRSS:\s+(\d+) kB", status)
+            assert found
+            return int(found.group(1))
+
+        warm = asyncio.run(load("127.0.0.1", port, mixed[:2000], clients=16, seconds=120))
+        before = rss()
+        rest = asyncio.run(load("127.0.0.1", port, mixed, clients=16, seconds=300))
+        after = rss()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert len(warm) == 2000 and len(rest) == 20000
+    assert all(r.status < 500 for r in rest)
+    assert after < before * 1.10, (before, after)
+
+
+def test_the_answer_cache_is_bounded_in_entries_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = serve._Cache()
+    for i in range(serve.CACHE_ENTRIES * 2):
+        cache.put((0, "b", "e", str(i)), serve.Answer(200, b"x" * 10))
+    assert len(cache.items) == serve.CACHE_ENTRIES and cache.size == serve.CACHE_ENTRIES * 10
+    assert cache.get((0, "b", "e", "0")) is None  # the oldest went first
+    assert cache.get((0, "b", "e", str(serve.CACHE_ENTRIES * 2 - 1))) is not None
+    monkeypatch.setattr(serve, "CACHE_BYTES", 1000)
+    small = serve._Cache()
+    for i in range(100):
+        small.put((0, "b", "e", str(i)), serve.Answer(200, b"y" * 50))
+    assert small.size <= 1000 and len(small.items) == 20
