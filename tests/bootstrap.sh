@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Install everything the test suite needs on a fresh machine: the package with its test extras,
-# and (as root, via apt-get) Java for Jing and the Nu HTML checker and Debian's Chromium for the
-# browser tests.  Safe to run again: it installs only what is missing.
+# Install everything the test suite needs on a fresh machine: the package with its test extras;
+# as root, via apt-get: Java (Jing, the Nu HTML checker), Debian's Chromium (browser tests), and the
+# real clients of the exports (biber and BibTeX, pandoc, Node.js); then citeproc-js from npm into
+# tests/js/node_modules (git ignores it).  Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,11 @@ python -m pip install --quiet --disable-pip-version-check '.[test]'
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v biber >/dev/null 2>&1 || missing+=(biber)
+command -v bibtex >/dev/null 2>&1 || missing+=(texlive-binaries texlive-base)
+command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
@@ -17,4 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     echo "bootstrap: not root, cannot install ${missing[*]}; tests needing them will skip" >&2
   fi
+fi
+
+# citeproc-js, pinned by tests/js/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -d tests/js/node_modules/citeproc ]; then
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+else
+  echo "bootstrap: npm is missing; the citeproc-js tests will skip" >&2
 fi

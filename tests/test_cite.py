@@ -32,25 +32,27 @@ def csl_schema() -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("style", "citation"), [
-    ("chicago-notes", "Isaac Deutscher, “Khrushchev, Mao and Stalin’s Ghost”, The Reporter (New York), February 19, "
-                      f"1959, para. 12, TEI digital edition, version 1.0.0, {URL}#p12."),
+    ("chicago-notes", "Isaac Deutscher, “Khrushchev, Mao and Stalin’s Ghost,” The Reporter (New York), February 19, "
+                      f"1959, para. 12, TEI digital edition, version 1.0.0, {URL}."),
     ("chicago-author-date", "(Deutscher 1959, para. 12)"),
-    ("mla", "(Deutscher, “Khrushchev, Mao and Stalin’s Ghost”, par. 12)"),
+    ("mla", "(Deutscher, par. 12)"),
     ("apa", "(Deutscher, 1959, para. 12)"),
 ])
 def test_text_citation_in_each_style(style: str, citation: str) -> None:
     code, out, _ = cite("p12", "--style", style)
     lines = out.splitlines()
     assert code == 0 and lines[0] == citation
-    assert f"{URL}#p12" in out and "1.0.0" in out
+    assert URL in out and "1.0.0" in out and "#p12" not in out  # the item's address: a passage is its locator
 
 
 def test_reference_list_entries() -> None:
     _, out, _ = cite("p12", "--style", "apa")
     assert out.splitlines()[1] == ("Deutscher, I. (1959, February 19). Khrushchev, Mao and Stalin’s Ghost "
-                                   f"[TEI digital edition, version 1.0.0]. The Reporter. {URL}#p12")
+                                   f"[TEI digital edition, version 1.0.0]. The Reporter. {URL}")
     _, out, _ = cite("p12", "--style", "mla")
-    assert out.splitlines()[1].startswith("Deutscher, Isaac. “Khrushchev, Mao and Stalin’s Ghost”. The Reporter")
+    assert out.splitlines()[1].startswith("Deutscher, Isaac. “Khrushchev, Mao and Stalin’s Ghost.” The Reporter")
+    _, out, _ = cite("p12", "--style", "chicago-notes")
+    assert "para. 12" in out.splitlines()[0] and "para." not in out.splitlines()[1]  # no locator in an entry
 
 
 def test_range_and_whole_article() -> None:
@@ -65,12 +67,12 @@ def test_csl_json_valid_against_official_schema(csl_schema: dict[str, object]) -
     assert code == 0
     data = json.loads(out)
     jsonschema.validate(data, csl_schema)
-    [item] = data
+    [item] = data  # the document's item: the passage is a locator of the citation, not an item
     assert item["type"] == "article-magazine" and item["container-title"] == "The Reporter"
     assert item["author"] == [{"family": "Deutscher", "given": "Isaac"}]
     assert item["issued"] == {"date-parts": [[1959, 2, 19]]}
-    assert item["locator"] == "12" and item["URL"] == f"{URL}#p12" and item["version"] == "1.0.0"
-    assert item["medium"] == "TEI digital edition" and item["section"] == "The Skeleton Battle"
+    assert item["id"] == DOC and item["URL"] == URL and "locator" not in item and "section" not in item
+    assert item["medium"] == "TEI digital edition, version 1.0.0" and "version" not in item
 
 
 def test_bibtex_parses_with_correct_fields() -> None:
@@ -80,11 +82,11 @@ def test_bibtex_parses_with_correct_fields() -> None:
     assert not library.failed_blocks
     [entry] = library.entries
     f = {k: v.value for k, v in entry.fields_dict.items()}
-    assert entry.entry_type == "article" and entry.key == f"{DOC}:p12"
-    assert f["author"] == "Deutscher, Isaac" and f["title"] == "Khrushchev, Mao and Stalin’s Ghost"
-    assert f["journaltitle"] == "The Reporter" and f["date"] == "1959-02-19"
-    assert f["url"] == f"{URL}#p12" and f["pages"] == "12" and f["pagination"] == "paragraph"
-    assert f["version"] == "1.0.0"
+    assert entry.entry_type == "article" and entry.key == DOC and f["entrysubtype"] == "magazine"
+    assert f["author"] == "Deutscher, Isaac" and f["title"] == "{Khrushchev}, {Mao} and {Stalin}’s Ghost"
+    assert f["journal"] == "The Reporter" and f["date"] == "1959-02-19" and f["year"] == "1959"
+    assert f["url"] == URL and "pages" not in f and f["pagination"] == "paragraph"
+    assert f["note"].startswith("TEI digital edition, version 1.0.0. Transcribed for")
 
 
 def test_ris_parses_with_correct_fields() -> None:
@@ -94,7 +96,7 @@ def test_ris_parses_with_correct_fields() -> None:
     assert record["type_of_reference"] == "MGZN" and record["authors"] == ["Deutscher, Isaac"]
     assert record["title"] == "Khrushchev, Mao and Stalin’s Ghost" and record["secondary_title"] == "The Reporter"
     assert record["year"] == "1959" and record["date"] == "1959/02/19"
-    assert record["urls"] == [f"{URL}#p12"] and record["section"] == "para. 12–13"
+    assert record["urls"] == [URL] and "section" not in record
 
 
 @pytest.mark.parametrize("ref", ["p99", 'p1" or "1"="1', "", "../x"])
@@ -132,20 +134,17 @@ def test_csl_items_read_from_the_header() -> None:
     base = {"type": "article-magazine", "title": "Khrushchev, Mao and Stalin’s Ghost",
             "author": [{"family": "Deutscher", "given": "Isaac"}], "container-title": "The Reporter",
             "publisher-place": "New York", "issued": {"date-parts": [[1959, 2, 19]]},
-            "available-date": {"date-parts": [[int(x) for x in made.split("-")]]}, "version": "1.0.0",
-            "medium": "TEI digital edition",
+            "available-date": {"date-parts": [[int(x) for x in made.split("-")]]},
+            "medium": "TEI digital edition, version " + tei("//t:editionStmt/t:edition/@n"),
             "source": tei("/t:TEI/t:teiHeader/t:fileDesc/t:publicationStmt/t:publisher"), "language": "en",
             "note": f"Transcribed for the {tei(transcription + '/t:imprint/t:publisher')} by "
                     f"{tei(transcription + '/t:respStmt/t:persName')}."}
     assert items[0] == dict(sorted({**base, "id": DOC, "URL": f"https://e.example/ed/{DOC}/"}.items()))
     assert items[0]["note"].startswith("Transcribed for the Marxists Internet Archive by Paul Flewers")
     by_id = {item["id"]: item for item in items}
-    assert by_id[f"{DOC}:s1"]["section"] == "Section 1"  # the untitled opening section
     last_in_s1 = tei("/t:TEI/t:text/t:body/t:div[1]/t:p[last()]/@n")
-    assert by_id[f"{DOC}:s1"]["locator"] == f"1–{last_in_s1}"
-    section_of_p12 = tei("/t:TEI/t:text/t:body/t:div[t:p/@xml:id = 'p12']/t:head")
-    assert by_id[f"{DOC}:p12"] == dict(sorted({**base, "id": f"{DOC}:p12", "URL": f"https://e.example/ed/{DOC}/#p12",
-                                               "locator": "12", "section": section_of_p12}.items()))
+    assert by_id[f"{DOC}:s1"]["locator"] == f"1–{last_in_s1}"  # a section: its paragraphs
+    assert by_id[f"{DOC}:p12"] == {**items[0], "id": f"{DOC}:p12", "locator": "12", "label": "paragraph"}
     assert list(items[0]) == sorted(items[0])
 
 
@@ -183,21 +182,21 @@ def test_a_date_that_is_not_iso_is_refused_in_one_line(tmp_path: Path) -> None:
 
 def test_base_url_is_configurable() -> None:
     _, out, _ = cite("p3", "--format", "csl-json", "--base-url", "https://edition.example.net/deutscher")
-    assert json.loads(out)[0]["URL"] == f"https://edition.example.net/deutscher/{DOC}/#p3"
+    assert json.loads(out)[0]["URL"] == f"https://edition.example.net/deutscher/{DOC}/"
 
 
 # ---------------------------------------------------------------------------- in the build
 
-def test_build_writes_exports_for_article_and_every_passage(built: Path, csl_schema: dict[str, object]) -> None:
+def test_build_writes_one_entry_per_document(built: Path, csl_schema: dict[str, object]) -> None:
+    """One item per document in every export (README, "Citing the edition": a passage is the item
+    cited with a paragraph locator, so that citing the article and a passage gives no 1959a/b)."""
     folder = built / DOC
     items = json.loads((folder / f"{DOC}.csl.json").read_text())
     jsonschema.validate(items, csl_schema)
-    assert [i["id"] for i in items][:3] == [DOC, f"{DOC}:s1", f"{DOC}:p1"] and len(items) == 38
-    lines = (folder / f"{DOC}.csl.json").read_text().splitlines()
-    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == 38 + 2  # one item per line
+    assert [i["id"] for i in items] == [DOC]
     library = bibtexparser.parse_string((folder / f"{DOC}.bib").read_text())
-    assert not library.failed_blocks and len(library.entries) == 38
-    assert len(rispy.loads((folder / f"{DOC}.ris").read_text())) == 38
+    assert not library.failed_blocks and [e.key for e in library.entries] == [DOC]
+    assert len(rispy.loads((folder / f"{DOC}.ris").read_text())) == 1
 
 
 @pytest.mark.parametrize("text", ["plain", r"a\b{c}%&$#_~^", "Ü “quoted” — dash"])
@@ -218,5 +217,5 @@ def test_html_has_a_cite_box_per_paragraph(built: Path) -> None:
     boxes = page.xpath("//details[@class='cite-box']")
     assert len(boxes) == 31
     text = boxes[11].xpath("string(.//p[@class='cite-text'])")
-    assert text.endswith(f"para. 12, TEI digital edition, version 1.0.0, {URL}#p12.")
-    assert boxes[11].xpath(".//a/@href") == [f"{DOC}.csl.json", f"{DOC}.bib", f"{DOC}.ris"]
+    assert text.endswith(f"para. 12, TEI digital edition, version 1.0.0, {URL}.")
+    assert boxes[11].xpath(".//a/@href") == [f"{DOC}.csl.json", f"{DOC}.bib", f"{DOC}.ris", "#p12"]

@@ -111,8 +111,9 @@ def test_json_formats_have_their_documented_shapes(tmp_path: Path) -> None:
     assert set(data["passages"][0]) == {"id", "kind", "section", "label", "url", "text"}
     assert data["passages"][0]["label"] == "¶12" and data["passages"][0]["text"].startswith("Thus Khrushchev")
     data = json.loads(teikit("cite", "p12", "--tei-dir", str(TEI_DIR), "--format", "json").stdout)
-    assert set(data) == {"reference", "document", "style", "citation", "bibliography", "item"}
-    assert data["item"]["locator"] == "12" and "Stalin’s Ghost" in data["citation"]
+    assert set(data) == {"reference", "document", "style", "citation", "bibliography", "item", "locator"}
+    assert data["locator"] == {"locator": "12", "label": "paragraph"} and "Stalin’s Ghost" in data["citation"]
+    assert data["item"]["id"] == DOC and "locator" not in data["item"]
     data = json.loads(teikit("info", "--tei-dir", str(TEI_DIR), "--format", "json").stdout)
     assert data["paragraphs"] == 31 and set(data) == {"documents", "sections", "paragraphs", "mentions", "register",
                                                       "register_total"}

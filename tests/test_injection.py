@@ -155,7 +155,7 @@ def latex_to_text(value: str) -> str:
                          .latex_to_text(value)).strip()
 
 
-BIB_FIELDS = {"title": "title", "journaltitle": "container-title", "note": "note", "version": "version"}
+BIB_FIELDS = {"title": "title", "journal": "container-title"}
 
 
 def test_biblatex_fields_cannot_be_broken_out_of(sites: tuple[Path, Path]) -> None:

@@ -91,10 +91,10 @@ def test_a_stylesheet_upgrade_renders_every_document_again(tmp_path: Path, own_r
 
 # ------------------------------------------------------------- exports, against the TEI header
 
-def test_ris_edition_field_is_the_edition_version() -> None:
+def test_ris_note_names_the_edition_version() -> None:
     [record] = rispy.loads(teikit("cite", "p12", "--tei-dir", str(TEI_DIR), "--format", "ris").stdout)
-    assert record["edition"] == header("/tei:TEI/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition/@n")
-    assert record["edition"] != record["type_of_work"]  # not the medium (M3), which is text too
+    version = header("/tei:TEI/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition/@n")
+    assert record["notes"][0].startswith(f"TEI digital edition, version {version}. Transcribed")
 
 
 def test_csl_available_date_is_the_edition_date_not_the_issue_date() -> None:

@@ -40,7 +40,14 @@ FORMATS = ("text", "csl-json", "bibtex", "ris")
 
 
 def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, Any]]:
-    """CSL-JSON items for the document (first) and each of its sections and paragraphs.
+    """The document's CSL-JSON item (first), then one citation of each section and paragraph.
+
+    The model (README, "Citing the edition"): what a reference manager holds is one item, the
+    article as this edition gives it; a passage is that item cited with a locator (``"locator":
+    "12", "label": "paragraph"``), as a user cites a page of a book.  So the exports carry the
+    document item only (:func:`export_items`), and a passage's formatted citation is exactly what
+    a user gets citing "¶12" of the imported item: no 1959a/1959b, no chapter or page numbers.
+    The passage entries here are those citations, keyed by passage ID.
 
     Read from the TEI header in Python rather than by a stylesheet: items are needed for every
     document of a build and by ``teikit cite``, and a Saxon transformation cost more than the rest
@@ -53,22 +60,22 @@ def csl_items(doc: Document, corpus: Corpus, base_url: str) -> list[dict[str, An
     ident = root.get(XML_ID, "")
     url = (base_url if base_url.endswith("/") else base_url + "/") + quote(ident, safe="-_.~") + "/"
     base = _csl_base(root, header, corpus, str(doc.path))
-    items: list[dict[str, Any]] = [{**base, "id": ident, "URL": url}]
+    article = dict(sorted({**base, "id": ident, "URL": url}.items()))
+    items: list[dict[str, Any]] = [article]
     for div in root.iterfind("tei:text/tei:body/tei:div", NS):
         div_id = div.get(XML_ID, "")
-        head = div.find("tei:head", NS)
-        section = _text(head) if head is not None else \
-            f"Section {sum(1 for _ in div.itersiblings(TEI_DIV, preceding=True)) + 1}"
         paras = div.findall("tei:p", NS)
         numbers = [p.get(XML_ID, "")[1:] for p in paras]
         locator = numbers[0] + (f"–{numbers[-1]}" if len(numbers) > 1 else "") if numbers else ""
-        items.append({**base, "id": f"{ident}:{div_id}", "URL": f"{url}#{div_id}", "locator": locator,
-                      "section": section})
+        items.append({**article, "id": f"{ident}:{div_id}", "locator": locator, "label": "paragraph"})
         for p, number in zip(paras, numbers, strict=True):
-            p_id = p.get(XML_ID, "")
-            items.append({**base, "id": f"{ident}:{p_id}", "URL": f"{url}#{p_id}", "locator": number,
-                          "section": section})
-    return [dict(sorted(item.items())) for item in items]
+            items.append({**article, "id": f"{ident}:{p.get(XML_ID, '')}", "locator": number, "label": "paragraph"})
+    return items
+
+
+def export_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What the CSL-JSON, BibLaTeX and RIS files carry: the documents' items, not the citations."""
+    return [item for item in items if "locator" not in item]
 
 
 TEI_DIV = f"{{{TEI_NS}}}div"
@@ -103,8 +110,11 @@ def _csl_base(root: etree._Element, header: etree._Element | None, corpus: Corpu
         "type": "article-magazine",
         "title": _text(title),
         "author": [_csl_name(n, corpus) for n in authors[0].findall("tei:persName", NS)] if authors else [],
-        "version": edition.get("n", "") if edition is not None else "",
-        "medium": "TEI digital edition",
+        # The edition's version in the medium, where every style prints it: CSL's `version` is
+        # the version of the item itself (MLA prints it after the magazine's title, as if The
+        # Reporter had versions; Chicago and APA drop it).
+        "medium": "TEI digital edition" + (f", version {edition.get('n')}" if edition is not None
+                                           and edition.get("n") else ""),
         "source": _text(_first(header, "tei:fileDesc/tei:publicationStmt/tei:publisher")),
         "language": root.get(f"{{{XML_NS}}}lang", "en"),
     }
@@ -198,8 +208,6 @@ def item_for(resolved: Resolved, items: list[dict[str, Any]]) -> dict[str, Any]:
         hi = str(end["locator"]).split("–")[-1]
         item["locator"] = f"{lo}–{hi}"
         item["id"] = f"{doc_id}:{first.id}-{last.id}"
-        if item.get("section") != end.get("section"):
-            item.pop("section", None)
     return item
 
 
@@ -238,6 +246,18 @@ def _patch_citeproc() -> None:
         return label_process(self, item, variable, plural, context, **kwargs)
 
     model.Label.process = process
+
+    # cs:if/@disambiguate is ignored, so an `<if disambiguate="true">` with no other test always
+    # matches (MLA would print the title in every in-text citation).  teikit formats one item per
+    # citation, which is never ambiguous: the test is false.
+    if_render = model.If.render
+
+    def render_if(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        if self.get("disambiguate") == "true" and self.get("match", "all") == "all":
+            raise model.ConditionFailed
+        return if_render(self, item, context=context, delimiter=delimiter, **kwargs)
+
+    model.If.render = render_if
 
     # Speed, not correctness: citeproc-py looks every macro up with an XPath query each time it is
     # used (thousands of times per citation); the style never changes, so remember the answers.
@@ -294,30 +314,48 @@ def _style(name: str) -> Any:
 
 def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool = False,
                     bibliography: bool = True) -> tuple[str, str]:
-    """(citation, bibliography entry) for ``item`` in ``style``; the locator is cited as paragraphs.
+    """(citation, bibliography entry) for ``item`` in ``style``: what citeproc-js prints for it.
 
+    The item's ``locator`` (a paragraph, a range of paragraphs) is a property of the citation, as a
+    reference manager cites a passage of an item; the bibliography entry has none.
     ``bibliography=False`` skips the (costly) bibliography entry and returns "" for it."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source import Locator
     from citeproc.source.json import CiteProcJSON
 
-    data = {k: v for k, v in item.items() if k not in ("locator", "section", "version", "available-date")}
-    # citeproc-py renders a non-numeric `version` badly in Chicago ("Edition"); the version goes into
-    # the medium instead, so every formatted citation names the edition version it cites.
-    data["medium"] = f"{item.get('medium', 'TEI digital edition')}, version {item.get('version', '')}".rstrip(", ")
+    data = {k: v for k, v in item.items() if k not in ("locator", "label")}
     data["id"] = "cited"
     kwargs: dict[str, Any] = {}
     if item.get("locator"):
-        kwargs["locator"] = Locator("paragraph", str(item["locator"]))
+        kwargs["locator"] = Locator(item.get("label", "paragraph"), str(item["locator"]))
+    out = formatter.html if html else formatter.plain
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]),
-                                         formatter.html if html else formatter.plain)
+        bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]), out)
         citation = Citation([CitationItem("cited", **kwargs)])
         bib.register(citation)
         cite = str(bib.cite(citation, lambda _item: None))
-        entries = [str(e) for e in bib.bibliography()] if bibliography else []
-    return _tidy(cite), _tidy(entries[0] if entries else "")
+        entry = ""
+        if bibliography:
+            plain = CitationStylesBibliography(_style(style), CiteProcJSON([data]), out)
+            plain.register(Citation([CitationItem("cited")]))
+            entries = [str(e) for e in plain.bibliography()]
+            entry = entries[0] if entries else ""
+    return _punctuate(_tidy(cite), style), _punctuate(_tidy(entry), style)
+
+
+# The en-US locale's punctuation-in-quote, which citeproc-py does not implement: a comma or period
+# after a closing quotation mark goes inside it, as citeproc-js puts it (“Ghost,” not “Ghost”,).
+_PUNCTUATION_AFTER_QUOTE = re.compile(r"”([,.])")
+
+
+def _punctuate(text: str, style: str) -> str:
+    return _PUNCTUATION_AFTER_QUOTE.sub(r"\1”", text) if _punctuation_in_quote(style) else text
+
+
+@cache
+def _punctuation_in_quote(style: str) -> bool:
+    return str(_style(style).root.get_locale_option("punctuation-in-quote")).lower() == "true"
 
 
 _VERIFIED: set[str] = set()  # styles whose probe substitution was checked in this process
@@ -421,10 +459,16 @@ def _names(item: dict[str, Any]) -> list[str]:
     return out
 
 
-def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
-    """BibLaTeX ``@article`` entries (one per item; a passage cites its paragraphs as pages)."""
+def to_bibtex(items: Iterable[dict[str, Any]], proper_nouns: Iterable[str] = ()) -> str:
+    """BibLaTeX entries of the documents' items (:func:`export_items`): ``@article`` with
+    ``entrysubtype = {magazine}``, the fields biber's data model allows for it (``biber --tool
+    --validate-datamodel`` reports nothing), ``journal`` and ``date`` plus ``year`` so that classic
+    BibTeX styles find a journal and a year too (biber reads ``journal`` as ``journaltitle``), and
+    ``pagination = {paragraph}``, so that ``\\cite[12]{key}`` prints "par. 12".  The words of
+    ``proper_nouns`` (the register's names) are braced in the title, so that a style that
+    sentence-cases titles keeps them capitalised."""
     entries = []
-    escaped: dict[str, str] = {}  # a document's items repeat their title, journal, note and names
+    escaped: dict[str, str] = {}
 
     def escape(value: str) -> str:
         done = escaped.get(value)
@@ -432,57 +476,79 @@ def to_bibtex(items: Iterable[dict[str, Any]]) -> str:
             done = escaped[value] = _bib_escape(value)
         return done
 
-    def _field(key: str, value: str) -> str:
-        if key == "author":
-            return value  # escaped name by name
-        if key == "pages" and re.fullmatch(r"\w+(--\w+)?", value):
-            return value  # a locator, whose "--" is the range dash it is meant to be
-        if key == "url":
-            # A verbatim field: not escaped (biber passes it to \url as is); a URL teikit writes is
-            # percent-encoded, and braces, the only characters that could end the field, are encoded.
-            return value.replace("{", "%7B").replace("}", "%7D")
-        return escape(value)
-
-    for item in items:
+    protect = _proper_noun_pattern(tuple(sorted(set(proper_nouns), key=lambda n: (-len(n), n))))
+    for item in export_items(list(items)):
         date = _date(item)
+        note = ". ".join(x.rstrip(".") for x in (item.get("medium", ""), item.get("note", "")) if x)
         fields: list[tuple[str, str]] = [
+            ("entrysubtype", "magazine" if item.get("type") == "article-magazine" else ""),
             ("author", " and ".join(_bib_name(a) for a in item.get("author", []))),
-            ("title", item.get("title", "")),
-            ("journaltitle", item.get("container-title", "")),
+            ("title", _protected(item.get("title", ""), protect)),
+            ("journal", escape(item.get("container-title", ""))),
             ("date", "-".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date))),
-            ("url", item.get("URL", "")),
-            ("version", item.get("version", "")),
-            ("howpublished", item.get("medium", "")),
-            ("langid", "english" if item.get("language", "en").startswith("en") else item.get("language", "")),
-            ("note", item.get("note", "")),
+            ("year", str(date[0]) if date else ""),
+            ("url", item.get("URL", "").replace("{", "%7B").replace("}", "%7D")),  # verbatim: encoded
+            ("pagination", "paragraph"),
+            ("langid", _LANGIDS.get(item.get("language", "en").split("-")[0], "")),
+            ("note", escape(note + "." if note else "")),
         ]
-        if item.get("locator"):
-            fields += [("pages", str(item["locator"]).replace("–", "--")), ("pagination", "paragraph")]
-        if item.get("section"):
-            fields.append(("chapter", item["section"]))
         key = re.sub(r"[^A-Za-z0-9:._-]", "-", item["id"])
-        body = ",\n".join(f"  {k} = {{{_field(k, v)}}}" for k, v in fields if v)
+        body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
         entries.append(f"@article{{{key},\n{body}\n}}\n")
     return "\n".join(entries)
 
 
+# babel/polyglossia language names for BibLaTeX's langid (the languages editions here use).
+_LANGIDS = {"en": "english", "fr": "french", "de": "german", "it": "italian", "es": "spanish", "ru": "russian",
+            "pl": "polish", "la": "latin", "nl": "dutch", "pt": "portuguese"}
+
+
+@cache
+def _proper_noun_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = [re.escape(n) for n in names if n.strip()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)") if words else None
+
+
+def _protected(title: str, pattern: re.Pattern[str] | None) -> str:
+    """The escaped title with each proper noun in braces (BibTeX's protection from case changes)."""
+    if pattern is None:
+        return _bib_escape(title)
+    out, last = [], 0
+    for m in pattern.finditer(title):
+        out += [_bib_escape(title[last:m.start()]), "{", _bib_escape(m.group(0)), "}"]
+        last = m.end()
+    out.append(_bib_escape(title[last:]))
+    return "".join(out)
+
+
+def proper_nouns(corpus: Corpus) -> list[str]:
+    """Every name form the register records (preferred and variant), for :func:`to_bibtex`."""
+    register = corpus.register
+    if register is None:
+        return []
+    names = register.derived("proper-nouns", lambda reg: sorted({
+        _normalize("".join(str(t) for t in el.itertext())) for el in reg.tree.iter()
+        if isinstance(el.tag, str) and local_name(el).endswith("Name") and el.get("type") in ("preferred", "variant")}))
+    return list(names)
+
+
 def to_ris(items: Iterable[dict[str, Any]]) -> str:
-    """RIS records (type MGZN, magazine article); the passage goes in SE and in the notes."""
+    """RIS records of the documents' items: ``TY - MGZN`` with the tags the RIS specification
+    defines for a magazine article and Zotero imports into fields (``T2`` and ``JF`` the magazine,
+    ``N1`` the edition and transcription); nothing Zotero would dump into a note as unknown."""
     records = []
-    for item in items:
+    for item in export_items(list(items)):
         date = _date(item)
-        lines = [("TY", "MGZN")]
+        lines = [("TY", "MGZN" if item.get("type") == "article-magazine" else "GEN")]
         lines += [("AU", name) for name in _names(item)]
-        lines += [("TI", item.get("title", "")), ("T2", item.get("container-title", ""))]
+        lines += [("TI", item.get("title", "")), ("T2", item.get("container-title", "")),
+                  ("JF", item.get("container-title", ""))]
         if date:
             lines.append(("PY", str(date[0])))
             lines.append(("DA", "/".join(f"{d:02d}" if i else str(d) for i, d in enumerate(date))))
-        lines += [("UR", item.get("URL", "")), ("ET", item.get("version", "")), ("M3", item.get("medium", "")),
-                  ("LA", item.get("language", "")), ("ID", item["id"])]
-        if item.get("locator"):
-            lines.append(("SE", f"para. {item['locator']}"))
-        if item.get("note"):
-            lines.append(("N1", item["note"]))
+        note = ". ".join(x.rstrip(".") for x in (item.get("medium", ""), item.get("note", "")) if x)
+        lines += [("UR", item.get("URL", "")), ("LA", item.get("language", "")), ("N1", note + "." if note else ""),
+                  ("ID", item["id"])]
         lines.append(("ER", ""))
         records.append("\n".join(f"{tag}  - {' '.join(str(value).split())}" for tag, value in lines
                                  if value or tag == "ER"))
@@ -490,21 +556,29 @@ def to_ris(items: Iterable[dict[str, Any]]) -> str:
 
 
 def csl_json(items: list[dict[str, Any]], pretty: bool = True) -> str:
-    """CSL-JSON text: indented for people, or (``pretty=False``, as the build writes it, where a
-    document has dozens of items) one item per line, which the fast C encoder can produce."""
+    """CSL-JSON text of the documents' items (:func:`export_items`): indented for people, or
+    (``pretty=False``) one item per line, which the fast C encoder can produce."""
+    items = export_items(items)
     if pretty:
         return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
     return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]\n"
 
 
-def render(item: dict[str, Any], fmt: str, style: str = DEFAULT_STYLE) -> str:
-    """One citation in one of :data:`FORMATS`."""
+def cited_item(item: dict[str, Any]) -> dict[str, Any]:
+    """The document item a citation (of the document or of a passage) cites."""
+    return {**{k: v for k, v in item.items() if k not in ("locator", "label")}, "id": item["id"].split(":")[0]}
+
+
+def render(item: dict[str, Any], fmt: str, style: str = DEFAULT_STYLE, nouns: Iterable[str] = ()) -> str:
+    """One citation in one of :data:`FORMATS`: formatted text (the passage's locator in the
+    citation, none in the bibliography entry), or the cited document's entry in an export format
+    (a passage is that entry cited with the locator, so the entry is the same for all passages)."""
     if fmt == "csl-json":
-        return csl_json([item])
+        return csl_json([cited_item(item)])
     if fmt == "bibtex":
-        return to_bibtex([item])
+        return to_bibtex([cited_item(item)], nouns)
     if fmt == "ris":
-        return to_ris([item])
+        return to_ris([cited_item(item)])
     if fmt == "text":
         cite, entry = format_citation(item, style)
         return f"{cite}\n{entry}\n" if entry and entry != cite else f"{cite}\n"

@@ -370,7 +370,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 @reports_errors
 def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: str | None) -> None:
     """Cite the passage REF (or, without REF, the whole article)."""
-    from .cite import csl_items, item_for, render
+    from .cite import cited_item, csl_items, item_for, proper_nouns, render
     from .passages import resolve as resolve_ref
     from .weburl import DEFAULT_BASE_URL
 
@@ -381,11 +381,13 @@ def cite(ref: str | None, tei_dir: Path | None, style: str, fmt: str, base_url: 
         from .cite import format_citation
 
         citation, entry = format_citation(item, style)
+        # The item a reference manager holds, and the locator a citation of the passage adds.
         data = {"reference": ref or resolved.doc.id, "document": resolved.doc.id, "style": style,
-                "citation": citation, "bibliography": entry, "item": item}
+                "citation": citation, "bibliography": entry, "item": cited_item(item),
+                "locator": ({"locator": item["locator"], "label": item["label"]} if "locator" in item else None)}
         echo(json_text(data))
         return
-    echo(render(item, fmt, style), nl=False)
+    echo(render(item, fmt, style, proper_nouns(corpus)), nl=False)
 
 
 @main.group()

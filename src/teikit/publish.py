@@ -161,7 +161,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
         f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
         f"{doc.id}/{doc.id}.txt": text,
         f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items, pretty=False),
-        f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items),
+        f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items, cite.proper_nouns(corpus)),
         f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
     }
 

@@ -55,10 +55,13 @@
       <details class="cite-box">
         <summary>Cite ¶<xsl:value-of select="$n"/></summary>
         <p class="cite-text" id="cite-{$id}"><xsl:value-of select="$citation"/></p>
-        <p class="cite-formats">Style: <xsl:value-of select="$files/@style-label"/>. Download:
+        <!-- The files hold the article's one entry; a reference manager cites the passage as that
+             entry with a paragraph locator, which gives exactly the citation above. -->
+        <p class="cite-formats">Style: <xsl:value-of select="$files/@style-label"/>. The article’s entry:
           <a href="{$files/@csl}" type="application/json">CSL-JSON</a>,
           <a href="{$files/@bib}">BibLaTeX</a>,
-          <a href="{$files/@ris}">RIS</a> (all passages).</p>
+          <a href="{$files/@ris}">RIS</a>; cite this passage with the locator “para. <xsl:value-of select="$n"/>”.
+          Link: <a href="#{$id}">¶<xsl:value-of select="$n"/></a>.</p>
       </details>
     </xsl:if>
   </xsl:template>
