@@ -200,3 +200,107 @@ def test_one_entry_per_document_in_every_export() -> None:
     assert len(json.loads(csl_json(everything))) == 1
     assert bib_text().count("@article{") == 1
     assert to_ris(everything).count("TY  - ") == 1
+
+
+# ---------------------------------------------------------------------------- Highwire, JSON-LD
+
+SCHEMA = "http://schema.org/"
+CONTEXT = Path(__file__).parent / "fixtures" / "schemaorg" / "schemaorgcontext.jsonld"
+
+
+def page_metadata(built: Path) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    import html5lib
+
+    tree = html5lib.parse((built / DOC / "index.html").read_bytes(), namespaceHTMLElements=False)
+    meta: dict[str, list[str]] = {}
+    for m in tree.iter("meta"):
+        if m.get("name"):
+            meta.setdefault(m.get("name"), []).append(m.get("content"))
+    script = next(s for s in tree.iter("script") if s.get("type") == "application/ld+json")
+    return meta, json.loads(script.text)
+
+
+def expanded(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """PyLD's expansion, with schema.org's context from the local copy and nothing from the network."""
+    from pyld import jsonld
+
+    context = json.loads(CONTEXT.read_text(encoding="utf-8"))
+
+    def loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
+        if url.rstrip("/") in ("https://schema.org", "http://schema.org"):
+            return {"contextUrl": None, "documentUrl": url, "document": context}
+        raise AssertionError(f"the JSON-LD asked for {url}")
+
+    result: list[dict[str, Any]] = jsonld.expand(data, {"documentLoader": loader})
+    return result
+
+
+def test_json_ld_expands_with_only_terms_schema_org_defines(built: Path) -> None:
+    _, data = page_metadata(built)
+    defined = {key for key in json.loads(CONTEXT.read_text(encoding="utf-8"))["@context"] if not key.startswith("@")}
+    used: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@type":
+                    used.update([value] if isinstance(value, str) else value)
+                elif not key.startswith("@"):
+                    used.add(key)
+                walk(value)
+
+    result = expanded(data)
+    walk(result)
+    assert used, result
+    unknown = sorted(u for u in used if not (u.startswith(SCHEMA) and u[len(SCHEMA):] in defined))
+    assert unknown == []
+    # Nothing was dropped by the expansion (a term the context does not know would be).
+    def keys(node: Any) -> int:
+        if isinstance(node, list):
+            return sum(keys(n) for n in node)
+        if isinstance(node, dict):
+            return sum(1 + keys(v) for k, v in node.items() if not k.startswith("@")) + \
+                sum(keys(v) for k, v in node.items() if k == "@graph")
+        return 0
+    assert keys(data) == keys(result)
+
+
+def test_json_ld_keeps_the_1959_article_and_the_2026_edition_apart(built: Path) -> None:
+    from lxml import etree
+
+    _, data = page_metadata(built)
+    graph = {node["@type"] + ("" if "#" not in node["@id"] else "#"): node for node in data["@graph"]}
+    edition, transcription, article = graph["CreativeWork"], graph["CreativeWork#"], graph["Article#"]
+    header = etree.parse(str(TEI_DIR / f"{DOC}.xml"))
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+
+    def tei(xpath: str) -> str:
+        return " ".join(str(header.xpath(f"string({xpath})", namespaces=ns)).split())
+
+    # The edition: licence, publisher, version, date are its own; it is based on the transcription.
+    assert edition["license"] == tei("//t:availability/t:licence/@target")
+    assert edition["version"] == tei("//t:editionStmt/t:edition/@n")
+    assert edition["datePublished"] == tei("//t:publicationStmt/t:date/@when")
+    assert edition["publisher"]["name"] == tei("//t:publicationStmt/t:publisher")
+    assert edition["isBasedOn"] == {"@id": transcription["@id"]} and edition["mainEntity"] == {"@id": article["@id"]}
+    # The transcription credits its transcriber and its archive, and is based on the article.
+    assert transcription["contributor"][0]["contributor"]["name"] == "Paul Flewers"
+    assert transcription["publisher"]["name"] == "Marxists Internet Archive"
+    assert transcription["isBasedOn"] == {"@id": article["@id"]}
+    # The article: 1959, part of an issue of the periodical; none of the edition's licence or version.
+    assert article["datePublished"] == "1959-02-19"
+    assert article["isPartOf"]["@type"] == "PublicationIssue"
+    assert article["isPartOf"]["isPartOf"] == {"@type": "Periodical", "name": "The Reporter"}
+    assert not {"license", "version", "publisher"} & set(article) and not {"license", "version"} & set(transcription)
+
+
+def test_highwire_tags_describe_the_article_and_name_no_wrong_publisher(built: Path) -> None:
+    meta, _ = page_metadata(built)
+    assert "citation_publisher" not in meta  # the edition's publisher is not The Reporter's
+    assert meta["citation_title"] == ["Khrushchev, Mao and Stalin’s Ghost"]
+    assert meta["citation_author"] == ["Deutscher, Isaac"]
+    assert meta["citation_journal_title"] == ["The Reporter"]
+    assert meta["citation_publication_date"] == ["1959/02/19"]

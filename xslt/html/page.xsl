@@ -48,7 +48,8 @@
         <meta name="citation_public_url" content="{$url}"/>
         <meta name="citation_fulltext_html_url" content="{$url}"/>
         <meta name="citation_language" content="{(@xml:lang, 'en')[1]}"/>
-        <meta name="citation_publisher" content="{normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)}"/>
+        <!-- No citation_publisher: Zotero and Google Scholar read it as the publisher of the journal,
+             which the TEI does not record (the edition's publisher is not The Reporter's). -->
         <meta name="description" content="{$title}, by {string-join($authors ! normalize-space(.), ', ')}{$journal ! (', ' || .)}{$published ! (', ' || tk:format-iso(.))}: a TEI digital edition, version {$version}."/>
         <script type="application/ld+json">
           <xsl:value-of select="tk:json-ld(., $url)"/>
@@ -130,31 +131,77 @@
     <xsl:sequence select="if (count($words) gt 1) then $words[last()] || ', ' || string-join($words[position() lt last()], ' ') else $full"/>
   </xsl:function>
 
+  <!-- schema.org JSON-LD that keeps three works apart, as the TEI header does: this digital edition
+       (licence, publisher, version and date are its own), the transcription it reproduces (credited
+       to its transcriber, with the archive as publisher) and the printed article of the source
+       description (author, date, and the issue of the periodical it is part of).  Each has an @id:
+       the page's URL for the edition, the URL plus the biblStruct's xml:id for the other two. -->
   <xsl:function name="tk:json-ld" as="xs:string">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:param name="url" as="xs:string"/>
     <xsl:variable name="header" as="element(tei:teiHeader)" select="$tei/tei:teiHeader"/>
-    <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
-    <xsl:variable name="data" as="map(*)" select="map{
+    <xsl:variable name="sources" as="element(tei:biblStruct)*" select="$header/tei:fileDesc/tei:sourceDesc/tei:biblStruct"/>
+    <xsl:variable name="print" as="element(tei:biblStruct)?" select="$sources[tei:analytic][1]"/>
+    <xsl:variable name="copy" as="element(tei:biblStruct)?" select="$sources[not(tei:analytic)][1]"/>
+    <xsl:variable name="lang" as="xs:string" select="string(($tei/@xml:lang, 'en')[1])"/>
+    <xsl:variable name="print-id" as="xs:string?" select="$print ! ($url || '#' || (@xml:id, 'source')[1])"/>
+    <xsl:variable name="copy-id" as="xs:string?" select="$copy ! ($url || '#' || (@xml:id, 'transcription')[1])"/>
+    <xsl:variable name="persons" as="function(element()*) as array(*)" select="function($names as element()*) as array(*) {
+        array{ $names ! map{'@type': 'Person', 'name': (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1]} } }"/>
+    <xsl:variable name="edition" as="map(*)" select="map:merge((
+      map{
+        '@type': 'CreativeWork',
+        '@id': $url,
+        'url': $url,
+        'name': tk:title($tei),
+        'inLanguage': $lang,
+        'author': $persons($header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName),
+        'publisher': map{ '@type': 'Organization', 'name': normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) }
+      },
+      $header/tei:fileDesc/tei:titleStmt/tei:editor[1] ! map{'editor': array{ $header/tei:fileDesc/tei:titleStmt/tei:editor !
+          map{'@type': if (tei:persName) then 'Person' else 'Organization', 'name': normalize-space(.)} }},
+      $header/tei:fileDesc/tei:editionStmt/tei:edition/@n ! map{'version': string(.)},
+      $header/tei:fileDesc/tei:publicationStmt/tei:date/@when ! map{'datePublished': string(.)},
+      ($header//tei:availability/tei:licence/@target)[1] ! map{'license': string(.)},
+      ($copy-id, $print-id)[1] ! map{'isBasedOn': map{'@id': .}},
+      $print-id ! map{'mainEntity': map{'@id': .}}
+    ))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:variable name="transcription" as="map(*)?" select="$copy ! map:merge((
+      map{
+        '@type': 'CreativeWork',
+        '@id': $copy-id,
+        'name': normalize-space((tei:monogr/tei:title)[1]),
+        'author': $persons(tei:monogr/tei:author/tei:persName),
+        'contributor': array{ tei:monogr/tei:respStmt ! map{ '@type': 'Role', 'roleName': normalize-space(tei:resp),
+            'contributor': $persons(tei:persName | tei:name)?1 } }
+      },
+      tei:monogr/tei:imprint/tei:publisher ! map{'publisher': map{'@type': 'Organization', 'name': normalize-space(.)}},
+      (tei:monogr/tei:idno[@type = 'URI'], tei:ptr/@target, tei:monogr/tei:ptr/@target)[1] ! map{'url': normalize-space(.)},
+      $print-id ! map{'isBasedOn': map{'@id': .}}
+    ))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:variable name="issued" as="xs:string?" select="$print/tei:monogr/tei:imprint/tei:date/@when"/>
+    <xsl:variable name="article" as="map(*)?" select="$print ! map:merge((
+      map{
+        '@type': 'Article',
+        '@id': $print-id,
+        'headline': normalize-space((tei:analytic/tei:title)[1]),
+        'name': normalize-space((tei:analytic/tei:title)[1]),
+        'inLanguage': $lang,
+        'author': $persons(tei:analytic/tei:author/tei:persName),
+        'mentions': array{ (distinct-values($tei/tei:text/tei:body//@ref/tokenize(normalize-space(.), ' ')) ! tk:targets(.)) ! map:merge((
+            map{ '@type': map{'person':'Person','place':'Place','org':'Organization','event':'Event'}(tk:kind(.)),
+                 'name': tk:preferred-name(.) },
+            if (tei:idno[@type = 'wikidata']) then map{ 'sameAs': 'https://www.wikidata.org/entity/' || tei:idno[@type = 'wikidata'][1] } else ())) }
+      },
+      $issued ! map{'datePublished': string(.)},
+      (tei:monogr/tei:title[@level = 'j'])[1] ! map{'isPartOf': map:merge((
+          map{'@type': 'PublicationIssue',
+              'isPartOf': map{'@type': 'Periodical', 'name': normalize-space(.)}},
+          $issued ! map{'datePublished': string(.)}))}
+    ))" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <xsl:sequence select="tk:json-for-html(map{
       '@context': 'https://schema.org',
-      '@type': 'Article',
-      '@id': $url,
-      'url': $url,
-      'headline': tk:title($tei),
-      'name': tk:title($tei),
-      'inLanguage': string(($tei/@xml:lang, 'en')[1]),
-      'author': array{ $header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName ! map{
-          '@type': 'Person', 'name': (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1]} },
-      'datePublished': string($source/tei:monogr/tei:imprint/tei:date/@when),
-      'isPartOf': map{ '@type': 'Periodical', 'name': normalize-space(($source/tei:monogr/tei:title[@level = 'j'])[1]) },
-      'version': string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n),
-      'license': string(($header//tei:availability/tei:licence/@target)[1]),
-      'publisher': map{ '@type': 'Organization', 'name': normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) },
-      'mentions': array{ (distinct-values($tei/tei:text/tei:body//@ref/tokenize(normalize-space(.), ' ')) ! tk:targets(.)) ! map:merge((
-          map{ '@type': map{'person':'Person','place':'Place','org':'Organization','event':'Event'}(tk:kind(.)),
-               'name': tk:preferred-name(.) },
-          if (tei:idno[@type = 'wikidata']) then map{ 'sameAs': 'https://www.wikidata.org/entity/' || tei:idno[@type = 'wikidata'][1] } else ())) }
-    }" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
-    <xsl:sequence select="tk:json-for-html($data)"/>
+      '@graph': array{ $edition, $transcription, $article }
+    })"/>
   </xsl:function>
 </xsl:stylesheet>
