@@ -176,9 +176,9 @@ def test_reference_manager_metadata(page: lxml_html.HtmlElement) -> None:
     assert meta["citation_journal_title"] == "The Reporter"
     assert meta["citation_public_url"] == f"https://teikit.example.org/{DOC}/"
     [ld] = page.xpath("//script[@type='application/ld+json']")
-    data = json.loads(ld.text)
-    assert data["@type"] == "Article" and data["datePublished"] == "1959-02-19"
-    assert data["isPartOf"]["name"] == "The Reporter" and data["version"] == "1.0.0"
+    edition, _, article = json.loads(ld.text)["@graph"]
+    assert article["@type"] == "Article" and article["datePublished"] == "1959-02-19"
+    assert article["isPartOf"]["isPartOf"]["name"] == "The Reporter" and edition["version"] == "1.0.0"
 
 
 def test_page_is_self_contained(built: Path, page: lxml_html.HtmlElement) -> None:

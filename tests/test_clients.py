@@ -304,3 +304,104 @@ def test_highwire_tags_describe_the_article_and_name_no_wrong_publisher(built: P
     assert meta["citation_author"] == ["Deutscher, Isaac"]
     assert meta["citation_journal_title"] == ["The Reporter"]
     assert meta["citation_publication_date"] == ["1959/02/19"]
+
+
+# ------------------------------------------------------------------------------------------- DTS
+
+# DTS 1.0's required members of each response (specification, "Endpoints"), checked on every answer.
+REQUIRED = {
+    "EntryPoint": {"@context", "@id", "@type", "dtsVersion", "collection", "navigation", "document"},
+    "Collection": {"@id", "@type", "title", "totalParents", "totalChildren"},
+    "Resource": {"@id", "@type", "title", "totalParents", "totalChildren", "collection", "navigation", "document",
+                 "citationTrees"},
+    "Navigation": {"@context", "@id", "@type", "dtsVersion", "resource"},
+    "CitableUnit": {"identifier", "@type", "level", "parent", "citeType"},
+}
+
+
+def check_shape(body: dict[str, Any]) -> None:
+    missing = REQUIRED[body["@type"]] - set(body)
+    assert not missing, (body["@type"], missing, body.get("@id"))
+    for unit in body.get("member", []) + [body[k] for k in ("ref", "start", "end") if k in body]:
+        check_shape(unit)
+    if body["@type"] == "Navigation":
+        check_shape(body["resource"])
+
+
+def walk_like_a_literal_client(entry_url: str) -> int:
+    """What the public DTS validator's client does: read the Entry point, expand each URI template
+    (RFC 6570, the uritemplate library) with the parameters it has, fetch the result exactly as
+    it is, and check every answer; returns how many requests were answered."""
+    import httpx
+    from lxml import etree
+    from uritemplate import URITemplate
+
+    answered = 0
+
+    def get(url: str) -> httpx.Response:
+        nonlocal answered
+        assert url.startswith(("http://", "https://")), f"a template expanded to a relative URL: {url}"
+        r = httpx.get(url, timeout=30)
+        assert r.status_code == 200, (url, r.status_code, r.text[:300])
+        answered += 1
+        return r
+
+    entry = get(entry_url).json()
+    check_shape(entry)
+    base = entry_url.rsplit("/api/dts", 1)[0] + "/api/dts"
+    for key in ("collection", "navigation", "document"):
+        assert entry[key].startswith(base + "/"), entry[key]
+    root = get(URITemplate(entry["collection"]).expand()).json()
+    check_shape(root)
+    assert root["member"], root
+    for member in root["member"]:
+        resource = get(URITemplate(entry["collection"]).expand(id=member["@id"])).json()
+        check_shape(resource)
+        parents = get(URITemplate(resource["collection"]).expand(nav="parents")).json()
+        assert parents["member"][0]["@id"] == root["@id"]
+        nav = URITemplate(resource["navigation"])
+        top = get(nav.expand(down=1)).json()
+        check_shape(top)
+        units = top["member"]
+        every = get(nav.expand(down=-1)).json()["member"]
+        assert len(every) > len(units)
+        for unit in every:
+            one = get(nav.expand(ref=unit["identifier"])).json()
+            check_shape(one)
+            assert one["ref"]["identifier"] == unit["identifier"]
+            tei = etree.fromstring(get(URITemplate(resource["document"]).expand(ref=unit["identifier"])).content)
+            assert tei.tag.endswith("TEI")
+        first, last = units[0]["identifier"], units[-1]["identifier"]
+        for down in ({}, {"down": 1}):
+            ranged = get(nav.expand(start=first, end=last, **down)).json()
+            check_shape(ranged)
+            assert (ranged["start"]["identifier"], ranged["end"]["identifier"]) == (first, last)
+        whole = etree.fromstring(get(URITemplate(resource["document"]).expand()).content)
+        part = etree.fromstring(get(URITemplate(resource["document"]).expand(start=first, end=last)).content)
+        assert whole.tag.endswith("TEI") and part.tag.endswith("TEI")
+    return answered
+
+
+def test_a_literal_dts_client_walks_the_live_api() -> None:
+    from teikit.serve import running
+
+    with running(TEI_DIR) as origin:
+        assert walk_like_a_literal_client(f"{origin}/api/dts") > 80
+    with running(TEI_DIR, base_url="https://example.org/ed/") as origin:  # behind a proxy at that address
+        import httpx
+
+        assert httpx.get(f"{origin}/api/dts", timeout=30).json()["navigation"].startswith(
+            "https://example.org/ed/api/dts/navigation")
+
+
+def test_a_literal_dts_client_walks_the_static_api_under_a_base_path(tmp_path: Path) -> None:
+    """The static site published below a path (https://host/editions/deutscher/), served by a plain
+    static file server: the templates are absolute and every expansion is a file."""
+    from conftest import served
+    from teikit.publish import BuildOptions, build
+
+    root = tmp_path / "www"
+    root.mkdir()
+    with served(root) as origin:
+        build(TEI_DIR, root / "editions" / "deutscher", BuildOptions(base_url=f"{origin}/editions/deutscher/", jobs=1))
+        assert walk_like_a_literal_client(f"{origin}/editions/deutscher/api/dts/index.json") > 80

@@ -293,38 +293,49 @@ def strip_urls(value: Any) -> Any:
     return value
 
 
+def static_params(head: str) -> dict[str, str]:
+    """``resource;k=v;k=v`` (the static templates' path-style expansion) as request parameters."""
+    resource, *pairs = head.split(";")
+    return {"resource": resource, **dict(pair.split("=", 1) for pair in pairs)}
+
+
 def test_static_files_agree_with_live_answers(built: Path, client: httpx.Client) -> None:
     root = built / "api" / "dts"
     assert strip_urls(json.loads((root / "index.json").read_text())) == strip_urls(get(client, "/api/dts").json())
     static_entry = json.loads((root / "index.json").read_text())
     # Absolute, from the base URL: a client expands the template and fetches the result as it is.
-    assert static_entry["navigation"] == "https://teikit.example.org/api/dts/navigation/{resource}{;down}{/ref}.json"
-    checked = 0
+    assert static_entry["navigation"] == ("https://teikit.example.org/api/dts/navigation/"
+                                          "{resource}{;down,start,end}{/ref}.json")
+    checked = ranges = 0
     for path in sorted(root.rglob("*.json")):
         rel = path.relative_to(root).as_posix()
         if rel == "index.json":
             continue
         kind, _, rest = rel.partition("/")
         rest = unquote(rest[: -len(".json")])
-        if kind == "collection":
+        if kind == "collection.json":  # the root, for a template expanded with no id
+            live = get(client, "/api/dts/collection")
+        elif kind == "collection":
             ident, _, navv = rest.partition("/")
             params = {"id": ident, **({"nav": navv} if navv else {})}
             live = get(client, "/api/dts/collection", **params)
         else:
             head, _, ref = rest.partition("/")
-            resource, _, down = head.partition(";down=")
-            params = {"resource": resource, **({"ref": ref} if ref else {}), **({"down": down} if down else {})}
+            params = {**static_params(head), **({"ref": ref} if ref else {})}
+            ranges += "start" in params
             live = get(client, "/api/dts/navigation", **params)
         assert live.status_code == 200, rel
         assert strip_urls(json.loads(path.read_text())) == strip_urls(live.json()), rel
         checked += 1
     for path in sorted((root / "document").rglob("*.xml")):
         rel = unquote(path.relative_to(root / "document").as_posix()[: -len(".xml")])
-        resource, _, ref = rel.partition("/")
-        live = get(client, "/api/dts/document", resource=resource, **({"ref": ref} if ref else {}))
+        head, _, ref = rel.partition("/")
+        params = {**static_params(head), **({"ref": ref} if ref else {})}
+        live = get(client, "/api/dts/document", **params)
         assert live.text == path.read_text(), rel
         checked += 1
-    assert checked >= 37 * 5 + 6 + 38
+    assert ranges == 15 * 2  # the pairs of the 6 sections, down absent and 1
+    assert checked >= 37 * 5 + 6 + 38 + 15 * 3
 
 
 def test_static_navigation_text_is_the_general_answer_byte_for_byte(tmp_path: Path) -> None:
@@ -348,7 +359,9 @@ def test_static_navigation_text_is_the_general_answer_byte_for_byte(tmp_path: Pa
     assert compared == 3 + 37 * 5
     summary, files = dts.write_static_resource(dc, DOC, tmp_path)
     assert summary["@id"] == DOC
-    assert len(files) == len(set(files)) == 2 + 3 + 37 * 5 + 1 + 37
+    sections = sum(1 for p in res.units() if res.level(p) == 1)
+    pairs = sections * (sections - 1) // 2  # ranges of top-level units: navigation (two) and document
+    assert len(files) == len(set(files)) == 2 + 3 + 37 * 5 + 1 + 37 + pairs * 3
     assert all(Path(f).is_file() and Path(f).is_relative_to(tmp_path) for f in files)
 
 

@@ -67,10 +67,13 @@ class Urls:
 
     def entry(self) -> dict[str, str]:
         if self.static:
+            # RFC 6570 path expansions, so that a client that expands a template with the
+            # parameters it has and fetches the result as it is gets a file: {/id,nav} gives
+            # "collection.json" for the root, and {;down,start,end} ";down=1;start=s1;end=s6".
             return {
-                "collection": f"{self.base}/collection/{{id}}{{/nav}}.json",
-                "navigation": f"{self.base}/navigation/{{resource}}{{;down}}{{/ref}}.json",
-                "document": f"{self.base}/document/{{resource}}{{/ref}}.xml",
+                "collection": f"{self.base}/collection{{/id,nav}}.json",
+                "navigation": f"{self.base}/navigation/{{resource}}{{;down,start,end}}{{/ref}}.json",
+                "document": f"{self.base}/document/{{resource}}{{;start,end}}{{/ref}}.xml",
             }
         return {
             "collection": f"{self.base}/collection{{?id,page,nav}}",
@@ -85,12 +88,12 @@ class Urls:
 
     def navigation_template(self, ident: str) -> str:
         if self.static:
-            return f"{self.base}/navigation/{quote(ident, safe='')}{{;down}}{{/ref}}.json"
+            return f"{self.base}/navigation/{quote(ident, safe='')}{{;down,start,end}}{{/ref}}.json"
         return f"{self.base}/navigation?resource={quote(ident, safe=':')}{{&ref,start,end,down,tree,page}}"
 
     def document_template(self, ident: str) -> str:
         if self.static:
-            return f"{self.base}/document/{quote(ident, safe='')}{{/ref}}.xml"
+            return f"{self.base}/document/{quote(ident, safe='')}{{;start,end}}{{/ref}}.xml"
         return f"{self.base}/document?resource={quote(ident, safe=':')}{{&ref,start,end,tree,mediaType}}"
 
     def request(self, endpoint: str, params: Mapping[str, str]) -> str:
@@ -104,15 +107,17 @@ class Urls:
         """Where the static API keeps the answer to a request, following its URI templates."""
         if endpoint == "collection":
             nav = params.get("nav")
-            return f"{self.base}/collection/{quote(params.get('id', ROOT_COLLECTION), safe='')}" + \
-                (f"/{nav}" if nav else "") + ".json"
+            ident = params.get("id")
+            if ident is None:
+                return f"{self.base}/collection" + (f"/{nav}" if nav else "") + ".json"
+            return f"{self.base}/collection/{quote(ident, safe='')}" + (f"/{nav}" if nav else "") + ".json"
         resource = quote(params.get("resource", ""), safe="")
         ref = params.get("ref")
-        if endpoint == "navigation":
-            down = params.get("down")
-            return f"{self.base}/navigation/{resource}" + (f";down={down}" if down is not None else "") + \
-                (f"/{quote(ref, safe='')}" if ref else "") + ".json"
-        return f"{self.base}/document/{resource}" + (f"/{quote(ref, safe='')}" if ref else "") + ".xml"
+        matrix = "".join(f";{k}={quote(params[k], safe='')}" for k in
+                         (("down", "start", "end") if endpoint == "navigation" else ("start", "end"))
+                         if params.get(k) is not None)
+        tail = (f"/{quote(ref, safe='')}" if ref else "") + (".json" if endpoint == "navigation" else ".xml")
+        return f"{self.base}/{endpoint}/{resource}{matrix}{tail}"
 
     def collection_link(self, ident: str) -> str:
         if self.static:
@@ -648,7 +653,10 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
     Every request the static URI templates can express is answered by a file: the resource's
     collection (children, parents), its navigation from the root to every depth and of each
     CitableUnit with ``down`` absent, 0, 1 … depth and -1, and its Document whole and by ref.
-    Ranges (start/end) are level 1 only: the live server answers them.
+    Ranges (start/end) are answered for top-level units (start before end, ``down`` absent or 1,
+    and the Document): as many files as pairs of sections, where every range of every level would
+    grow with the square of the paragraphs; other ranges are the live server's (a request for
+    one gets the static host's 404, never a wrong answer).
     """
     urls = Urls(base=base, static=True)
     written: list[str] = []
@@ -674,6 +682,15 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
     for p in res.units():
         _put(out, base, f"{document_path[:-len('.xml')]}/{nav_files.quoted[p.id]}.xml", tei_document(res, [p]),
              written)
+    top = [p for p in res.units() if res.level(p) == 1]
+    for i, start in enumerate(top):
+        for end in top[i + 1:]:
+            for down in (None, "1"):
+                query = {"resource": [ident], "start": [start.id], "end": [end.id]}
+                body = navigation(dc, urls, {**query, **({"down": [down]} if down else {})})
+                _put(out, base, str(body["@id"]), _dump_navigation(body, res, urls), written)
+            path = urls.static_path("document", {"resource": ident, "start": start.id, "end": end.id})
+            _put(out, base, path, tei_document(res, _maximal(res, start, end)), written)
     return summary, written
 
 
@@ -684,6 +701,9 @@ def write_static_root(title: str, members: list[dict[str, Any]], out: Path,
     written: list[str] = []
     members = sorted(members, key=lambda m: str(m["@id"]))
     _put(out, base, f"{base}/index.json", _dump(entry(urls)), written)
+    # The root without an id (the template's {/id,nav} expanded with neither): collection.json.
+    body = collection_body(ROOT_COLLECTION, "children", None, title, len(members), members, None, urls, {})
+    _put(out, base, urls.static_path("collection", {}), _dump(body), written)
     for nav in (None, "children", "parents"):
         params = {"id": ROOT_COLLECTION, **({"nav": nav} if nav else {})}
         body = collection_body(ROOT_COLLECTION, nav or "children", None, title, len(members), members, None, urls,
