@@ -685,9 +685,9 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
     top = [p for p in res.units() if res.level(p) == 1]
     for i, start in enumerate(top):
         for end in top[i + 1:]:
-            for down in (None, "1"):
+            for levels in ([], ["1"]):  # down absent, and down=1
                 query = {"resource": [ident], "start": [start.id], "end": [end.id]}
-                body = navigation(dc, urls, {**query, **({"down": [down]} if down else {})})
+                body = navigation(dc, urls, {**query, **({"down": levels} if levels else {})})
                 _put(out, base, str(body["@id"]), _dump_navigation(body, res, urls), written)
             path = urls.static_path("document", {"resource": ident, "start": start.id, "end": end.id})
             _put(out, base, path, tei_document(res, _maximal(res, start, end)), written)
