@@ -26,6 +26,7 @@
          <xsl:apply-templates select="$tkv:nodes" mode="pattern-8"/>
          <xsl:apply-templates select="$tkv:nodes" mode="pattern-9"/>
          <xsl:apply-templates select="$tkv:nodes" mode="pattern-10"/>
+         <xsl:apply-templates select="$tkv:nodes" mode="pattern-11"/>
       </problems>
    </xsl:template>
    <xsl:mode name="pattern-1" on-no-match="deep-skip"/>
@@ -70,10 +71,10 @@
       </xsl:if>
    </xsl:template>
    <xsl:template match="tei:date" mode="pattern-2" priority="999">
-      <xsl:if test="not(@when or @from or @to)">
+      <xsl:if test="not(@when or @from or @to or (@notBefore and @notAfter))">
          <problem rule="date-value" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>date “<xsl:value-of select="normalize-space(.)"/>” needs a machine-readable value: @when, or @from and @to.</problem>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>date “<xsl:value-of select="normalize-space(.)"/>” needs a machine-readable value: @when, or @from and @to (or, for an undated event known to lie between two dates, @notBefore and @notAfter).</problem>
       </xsl:if>
    </xsl:template>
    <xsl:mode name="pattern-3" on-no-match="deep-skip"/>
@@ -202,8 +203,40 @@
       </xsl:if>
    </xsl:template>
    <xsl:mode name="pattern-10" on-no-match="deep-skip"/>
+   <xsl:template match="tei:back//tei:note" mode="pattern-10" priority="1000">
+      <xsl:variable name="text-ids"
+                    select="/tei:TEI/tei:text/(tei:front | tei:body)//@xml:id ! string(.)"/>
+      <xsl:variable name="bibl-ids"
+                    select="/tei:TEI/tei:text/tei:back//tei:listBibl/tei:bibl/@xml:id ! string(.)"/>
+      <xsl:variable name="targets" select="tokenize(normalize-space(@target), ' ')"/>
+      <xsl:variable name="dangling"
+                    select="$targets[not(starts-with(., '#') and substring-after(., '#') = $text-ids)]"/>
+      <xsl:variable name="sources" select="tokenize(normalize-space(@source), ' ')"/>
+      <xsl:variable name="unlisted"
+                    select="$sources[not(starts-with(., '#') and substring-after(., '#') = $bibl-ids)]"/>
+      <xsl:if test="not(exists($targets) and empty($dangling))">
+         <problem rule="note-target" severity="error">
+            <xsl:attribute name="steps" select="tkv:steps(.)"/>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Note “<xsl:value-of select="@xml:id"/>” must point with @target at the words it explains (#ID of an element of the text); <xsl:value-of select="string-join($dangling, ', ')"/> is not one.</problem>
+      </xsl:if>
+      <xsl:if test="not(exists($sources) and empty($unlisted))">
+         <problem rule="note-source" severity="error">
+            <xsl:attribute name="steps" select="tkv:steps(.)"/>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Note “<xsl:value-of select="@xml:id"/>” must cite its sources with @source (#ID of a bibl in the edition's bibliography); <xsl:value-of select="string-join($unlisted, ', ')"/> is not in it.</problem>
+      </xsl:if>
+   </xsl:template>
+   <xsl:template match="tei:choice[tei:sic]" mode="pattern-10" priority="999">
+      <xsl:variable name="explained"
+                    select="for $t in /tei:TEI/tei:text/tei:back//tei:note[@type = 'corrective']/@target return tokenize(normalize-space($t), ' ') ! substring-after(., '#')"/>
+      <xsl:if test="not(ancestor-or-self::*/@xml:id = $explained)">
+         <problem rule="sic-explained" severity="error">
+            <xsl:attribute name="steps" select="tkv:steps(.)"/>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The source's reading “<xsl:value-of select="tei:sic"/>” is marked as an error but no corrective note explains it: point a note of type “corrective” at it (or at an element around it).</problem>
+      </xsl:if>
+   </xsl:template>
+   <xsl:mode name="pattern-11" on-no-match="deep-skip"/>
    <xsl:template match="tei:teiHeader[../tei:text]"
-                 mode="pattern-10"
+                 mode="pattern-11"
                  priority="1000">
       <xsl:variable name="version"
                     select="string((tei:fileDesc/tei:editionStmt/tei:edition/@n)[1])"/>
@@ -213,7 +246,7 @@
             <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The edition version <xsl:value-of select="$version"/> has no change with the same @n in revisionDesc: record what changed.</problem>
       </xsl:if>
    </xsl:template>
-   <xsl:template match="tei:foreign" mode="pattern-10" priority="999">
+   <xsl:template match="tei:foreign" mode="pattern-11" priority="999">
       <xsl:if test="not(@xml:lang = /tei:TEI/tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language/@ident)">
          <problem rule="foreign-lang-declared" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>

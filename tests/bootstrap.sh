@@ -25,11 +25,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# citeproc-js, pinned by tests/js/package-lock.json.
+# citeproc-js and the Nu HTML Checker, pinned by tests/js/package-lock.json.
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -d tests/js/node_modules/citeproc ]; then
+  if [ ! -d tests/js/node_modules/citeproc ] || [ ! -f tests/js/node_modules/vnu-jar/build/dist/vnu.jar ]; then
     npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
   fi
 else
-  echo "bootstrap: npm is missing; the citeproc-js tests will skip" >&2
+  echo "bootstrap: npm is missing; the citeproc-js and Nu checker tests will skip" >&2
 fi

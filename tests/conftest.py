@@ -29,6 +29,8 @@ REGISTER = TEI_DIR / "register.xml"
 SEED = ROOT / "seeds" / "deutscher-1959-khrushchev-mao-and-stalins-ghost.txt"
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The edition's current version, as its header states it (tests that print it read it here).
+EDITION_VERSION = __import__("re").search(r'<edition n="([0-9.]+)"', EDITION.read_text(encoding="utf-8")).group(1)
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 

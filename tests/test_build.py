@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, SEED, TEI_DIR
+from conftest import EDITION_VERSION, FIXTURES, SEED, TEI_DIR
 from teikit import publish
 from teikit.cli import main
 from teikit.errors import ValidationFailed
@@ -178,7 +178,7 @@ def test_reference_manager_metadata(page: lxml_html.HtmlElement) -> None:
     [ld] = page.xpath("//script[@type='application/ld+json']")
     edition, _, article = json.loads(ld.text)["@graph"]
     assert article["@type"] == "Article" and article["datePublished"] == "1959-02-19"
-    assert article["isPartOf"]["isPartOf"]["name"] == "The Reporter" and edition["version"] == "1.0.0"
+    assert article["isPartOf"]["isPartOf"]["name"] == "The Reporter" and edition["version"] == EDITION_VERSION
 
 
 def test_page_is_self_contained(built: Path, page: lxml_html.HtmlElement) -> None:

@@ -13,7 +13,7 @@ import rispy
 from click.testing import CliRunner
 from lxml import etree
 
-from conftest import TEI_DIR, shared
+from conftest import EDITION_VERSION, TEI_DIR, shared
 from teikit.cli import main
 
 DOC = "deutscher-1959-khrushchev-mao"
@@ -33,7 +33,7 @@ def csl_schema() -> dict[str, object]:
 
 @pytest.mark.parametrize(("style", "citation"), [
     ("chicago-notes", "Isaac Deutscher, “Khrushchev, Mao and Stalin’s Ghost,” The Reporter (New York), February 19, "
-                      f"1959, para. 12, TEI digital edition, version 1.0.0, {URL}."),
+                      f"1959, para. 12, TEI digital edition, version {EDITION_VERSION}, {URL}."),
     ("chicago-author-date", "(Deutscher 1959, para. 12)"),
     ("mla", "(Deutscher, par. 12)"),
     ("apa", "(Deutscher, 1959, para. 12)"),
@@ -42,13 +42,13 @@ def test_text_citation_in_each_style(style: str, citation: str) -> None:
     code, out, _ = cite("p12", "--style", style)
     lines = out.splitlines()
     assert code == 0 and lines[0] == citation
-    assert URL in out and "1.0.0" in out and "#p12" not in out  # the item's address: a passage is its locator
+    assert URL in out and EDITION_VERSION in out and "#p12" not in out  # the item's address: a passage is its locator
 
 
 def test_reference_list_entries() -> None:
     _, out, _ = cite("p12", "--style", "apa")
     assert out.splitlines()[1] == ("Deutscher, I. (1959, February 19). Khrushchev, Mao and Stalin’s Ghost "
-                                   f"[TEI digital edition, version 1.0.0]. The Reporter. {URL}")
+                                   f"[TEI digital edition, version {EDITION_VERSION}]. The Reporter. {URL}")
     _, out, _ = cite("p12", "--style", "mla")
     assert out.splitlines()[1].startswith("Deutscher, Isaac. “Khrushchev, Mao and Stalin’s Ghost.” The Reporter")
     _, out, _ = cite("p12", "--style", "chicago-notes")
@@ -72,7 +72,7 @@ def test_csl_json_valid_against_official_schema(csl_schema: dict[str, object]) -
     assert item["author"] == [{"family": "Deutscher", "given": "Isaac"}]
     assert item["issued"] == {"date-parts": [[1959, 2, 19]]}
     assert item["id"] == DOC and item["URL"] == URL and "locator" not in item and "section" not in item
-    assert item["medium"] == "TEI digital edition, version 1.0.0" and "version" not in item
+    assert item["medium"] == f"TEI digital edition, version {EDITION_VERSION}" and "version" not in item
 
 
 def test_bibtex_parses_with_correct_fields() -> None:
@@ -86,7 +86,7 @@ def test_bibtex_parses_with_correct_fields() -> None:
     assert f["author"] == "Deutscher, Isaac" and f["title"] == "{Khrushchev}, {Mao} and {Stalin}’s Ghost"
     assert f["journal"] == "The Reporter" and f["date"] == "1959-02-19" and f["year"] == "1959"
     assert f["url"] == URL and "pages" not in f and f["pagination"] == "paragraph"
-    assert f["note"].startswith("TEI digital edition, version 1.0.0. Transcribed for")
+    assert f["note"].startswith(f"TEI digital edition, version {EDITION_VERSION}. Transcribed for")
 
 
 def test_ris_parses_with_correct_fields() -> None:
@@ -217,5 +217,5 @@ def test_html_has_a_cite_box_per_paragraph(built: Path) -> None:
     boxes = page.xpath("//details[@class='cite-box']")
     assert len(boxes) == 31
     text = boxes[11].xpath("string(.//p[@class='cite-text'])")
-    assert text.endswith(f"para. 12, TEI digital edition, version 1.0.0, {URL}.")
+    assert text.endswith(f"para. 12, TEI digital edition, version {EDITION_VERSION}, {URL}.")
     assert boxes[11].xpath(".//a/@href") == [f"{DOC}.csl.json", f"{DOC}.bib", f"{DOC}.ris", "#p12"]

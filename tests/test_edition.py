@@ -23,15 +23,25 @@ def seed_parts() -> tuple[list[str], list[str]]:
     return lines[: src + 1], [line for line in lines[src + 1 :] if line.strip()]
 
 
+EDITORIAL = {f"{{{NS['tei']}}}corr", f"{{{NS['tei']}}}note"}
+
+
+def reading(el: etree._Element) -> str:
+    """An element's reading text: the source's words; an editor's correction (corr) is not text."""
+    if el.tag in EDITORIAL:
+        return ""
+    return (el.text or "") + "".join(reading(c) + (c.tail or "") for c in el if isinstance(c.tag, str))
+
+
 def reading_paragraphs(doc: Document) -> list[str]:
     """The body's reading text, one string per paragraph, run-in heads joined by ': '."""
     out = []
     for div in doc.sections():
         head = div.find("tei:head", NS)
         for i, p in enumerate(div.findall("tei:p", NS)):
-            text = "".join(p.itertext())
+            text = reading(p)
             if i == 0 and head is not None:
-                text = "".join(head.itertext()) + ": " + text
+                text = reading(head) + ": " + text
             out.append(text)
     return out
 

@@ -191,16 +191,16 @@ def test_passages_update_refuses_a_new_version_without_a_recorded_change(tmp_pat
     shutil.copytree(TEI_DIR, tei)
     doc = tei / f"{DOC}.xml"
     text = doc.read_text(encoding="utf-8")
-    changed = text.replace("Thus <persName", "So <persName", 1).replace('<edition n="1.0.0">', '<edition n="1.0.1">', 1)
-    assert changed.count('n="1.0.1"') == 1
+    changed = text.replace("Thus <persName", "So <persName", 1).replace('<edition n="1.1.0">', '<edition n="1.1.1">', 1)
+    assert changed.count('n="1.1.1"') == 1
     doc.write_text(changed, encoding="utf-8")
     before = (tei / "passages.json").read_bytes()
     refused = teikit("passages", "update", "--tei-dir", str(tei))
     assert refused.returncode == 1 and "record the change in revisionDesc" in refused.stderr
     assert (tei / "passages.json").read_bytes() == before
-    recorded = changed.replace("</revisionDesc>", '  <change when="2026-11-30" n="1.0.1">¶12 reworded.</change>\n'
+    recorded = changed.replace("</revisionDesc>", '  <change when="2026-11-30" n="1.1.1">¶12 reworded.</change>\n'
                                "    </revisionDesc>", 1)
     doc.write_text(recorded, encoding="utf-8")
     accepted = teikit("passages", "update", "--tei-dir", str(tei))
     assert accepted.returncode == 0, accepted.stderr
-    assert "p12 revised in 1.0.1" in accepted.stdout
+    assert "p12 revised in 1.1.1" in accepted.stdout

@@ -154,15 +154,15 @@ def test_changed_text_with_recorded_revision_can_be_updated(tmp_path: Path) -> N
     folder = copy_edition(tmp_path)
     doc = folder / f"{DOC}.xml"
     text = doc.read_text().replace("Will he dare to tear it up?", "Will he dare?")
-    text = text.replace('<edition n="1.0.0">', '<edition n="1.1.0">').replace(
+    text = text.replace('<edition n="1.1.0">', '<edition n="1.2.0">').replace(
         '<revisionDesc status="published">',
-        '<revisionDesc status="published">\n      <change when="2026-12-01" n="1.1.0">Corrected p19.</change>')
+        '<revisionDesc status="published">\n      <change when="2026-12-01" n="1.2.0">Corrected p19.</change>')
     doc.write_text(text)
     result = CliRunner().invoke(main, ["passages", "update", "--tei-dir", str(folder)])
     assert result.exit_code == 0, result.output
     assert rules(folder) == []
     record = json.loads((folder / MANIFEST_FILE).read_text())["documents"][DOC]["passages"]["p19"]
-    assert record["since"] == "1.0.0" and record["revisions"][0]["version"] == "1.1.0"
+    assert record["since"] == "1.0.0" and record["revisions"][0]["version"] == "1.2.0"
 
 
 def test_reused_retired_id_is_caught(tmp_path: Path) -> None:

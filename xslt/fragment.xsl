@@ -7,6 +7,7 @@
   <xsl:include href="common/functions.xsl"/>
   <xsl:include href="common/html-characters.xsl"/>
   <xsl:include href="html/reading.xsl"/>
+  <xsl:include href="html/notes.xsl"/>
   <!-- Space-separated paragraph IDs to render. -->
   <xsl:param name="only" as="xs:string" select="''"/>
   <xsl:mode on-no-match="shallow-skip"/>

@@ -8,4 +8,5 @@
   <xsl:include href="html/page.xsl"/>
   <xsl:include href="html/reading.xsl"/>
   <xsl:include href="html/indexes.xsl"/>
+  <xsl:include href="html/notes.xsl"/>
 </xsl:stylesheet>

@@ -270,10 +270,11 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
               help=f"Worker processes (default 0: one per core this process may use; at most {MAX_JOBS}).")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
+@click.option("--text-notes", is_flag=True, help="Plain text: print the editorial notes after the text.")
 @click.option("--quiet", "-q", is_flag=True, help="Errors only: no progress bar, warnings or summary.")
 @reports_errors
 def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
-          shard: str | None, no_dts: bool, quiet: bool) -> None:
+          shard: str | None, no_dts: bool, text_notes: bool, quiet: bool) -> None:
     """Validate the corpus and build the edition into --out (default dist/).
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
@@ -283,7 +284,7 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
     from .weburl import DEFAULT_BASE_URL
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
-                           shard=_shard(shard), dts=not no_dts)
+                           shard=_shard(shard), dts=not no_dts, text_notes=text_notes)
     folder = corpus_folder(tei_dir)
     if out is None:
         out = Path("dist")
@@ -346,9 +347,10 @@ BASE_URL_HELP = "Base URL of the published edition (default: the documented plac
 @corpus_dir()
 @click.option("--format", "fmt", type=click.Choice(["text", "tei", "html", "json"]), default="text",
               show_default=True, help="text: each passage labelled [ID]; tei: one XML document; json: see README.")
+@click.option("--notes", is_flag=True, help="text: print the editorial notes on these passages after them.")
 @click.option("--base-url", type=BASE_URL, default=None, metavar="URL", help=BASE_URL_HELP)
 @reports_errors
-def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> None:
+def resolve(ref: str, tei_dir: Path | None, fmt: str, notes: bool, base_url: str | None) -> None:
     """Print the passage(s) REF names: p12, s3, s3.p12, p12-p14, DOC-ID:p12, a CTS URN or a URL."""
     from .passages import render_passages
     from .passages import resolve as resolve_ref
@@ -356,7 +358,7 @@ def resolve(ref: str, tei_dir: Path | None, fmt: str, base_url: str | None) -> N
 
     corpus = discover(tei_dir)
     resolved = resolve_ref(corpus, ref)
-    echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL, ref, labels=True), nl=False)
+    echo(render_passages(corpus, resolved, fmt, base_url or DEFAULT_BASE_URL, ref, labels=True, notes=notes), nl=False)
 
 
 @main.command()

@@ -548,7 +548,26 @@ def tei_document(res: Resource, selected: list[Passage]) -> str:
         wrapper = f'<dts:wrapper start="{_attr(selected[0].id)}" end="{_attr(selected[-1].id)}">'
     body = "".join(etree.tostring(res.index.elements[p.id], encoding="unicode", with_tail=False) for p in selected)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(header["start"]) + "<text><body>" + wrapper + body
-            + "</dts:wrapper></body></text></TEI>\n")
+            + "</dts:wrapper></body>" + _commentary_on(res, selected) + "</text></TEI>\n")
+
+
+def _commentary_on(res: Resource, selected: list[Passage]) -> str:
+    """The editorial notes on the selected passages and the sources they cite, as a TEI ``back``
+    (the notes are part of the TEI a client asked for; "" when there are none)."""
+    back = res.doc.root.find("tei:text/tei:back", NS)
+    if back is None:
+        return ""
+    inside = {str(el.get(XML_ID)) for p in selected for el in res.index.elements[p.id].iter() if el.get(XML_ID)}
+    notes = [n for n in back.iterfind(".//tei:note", NS)
+             if {t.partition("#")[2] for t in (n.get("target") or "").split()} & inside]
+    if not notes:
+        return ""
+    cited = {t.partition("#")[2] for n in notes for t in (n.get("source") or "").split()}
+    bibls = [b for b in back.iterfind(".//tei:listBibl/tei:bibl", NS) if b.get(XML_ID) in cited]
+    text = "".join(etree.tostring(n, encoding="unicode", with_tail=False) for n in notes)
+    sources = "".join(etree.tostring(b, encoding="unicode", with_tail=False) for b in bibls)
+    return (f'<back><div type="commentary">{text}</div>'
+            + (f'<div type="bibliography"><listBibl>{sources}</listBibl></div>' if sources else "") + "</back>")
 
 
 def _attr(value: str) -> str:

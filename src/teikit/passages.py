@@ -25,7 +25,7 @@ from lxml import etree
 
 from .errors import InvalidInput, OutputError, ReferenceNotFound, quoted
 from .load import DOCUMENT_ID, Corpus, Document
-from .xmlutil import NS, XML_ID
+from .xmlutil import NS, TEI_NS, XML_ID
 
 MAX_REF_LENGTH = 300
 _ID = r"(?:s\d{1,6}(?:\.p\d{1,6})?|p\d{1,6})"
@@ -222,10 +222,27 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
 
 # ------------------------------------------------------------------------------- manifest
 
+# Editorial matter inside a passage: the editor's words, not the author's.  A passage's text (and
+# its fingerprint) leaves them out, so that a correction or a note never changes a passage.
+EDITORIAL = frozenset(f"{{{TEI_NS}}}{name}" for name in ("corr", "note", "reg", "expan"))
+
+
 def passage_text(el: etree._Element) -> str:
-    """The normalised reading text of a passage element, for fingerprints."""
-    text = "".join(str(t) for t in el.itertext())
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """The normalised reading text of a passage element, for fingerprints: the author's words as the
+    reading text shows them (the source's reading of a ``choice``, no editorial note)."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.tag in EDITORIAL:
+            return
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join(unicodedata.normalize("NFC", "".join(parts)).split())
 
 
 def fingerprint(index: PassageIndex, passage: Passage) -> str:
@@ -326,6 +343,9 @@ def update_manifest(corpus: Corpus, manifest: dict[str, object]) -> tuple[dict[s
         published: dict[str, dict[str, object]] = entry.setdefault("passages", {})
         recorded = [str(r.get("since")) for r in published.values()] + [
             str(rev.get("version")) for r in published.values() for rev in r.get("revisions", [])]  # type: ignore[attr-defined]
+        # The edition version at which the manifest last recorded the document: a version that
+        # changed no passage is recorded too, so that a later change needs a newer one.
+        recorded += [str(entry["version"])] if "version" in entry else []
         newest = max(recorded, key=_version_key, default="0.0.0")
         _safe_version(version)
         revised = any(c.get("n") == version for c in doc.xpath("tei:teiHeader/tei:revisionDesc/tei:change"))
@@ -346,6 +366,9 @@ def update_manifest(corpus: Corpus, manifest: dict[str, object]) -> tuple[dict[s
                 record.setdefault("revisions", []).append({"version": version, "previous": record["sha256"]})  # type: ignore[attr-defined]
                 record["sha256"] = fp
                 notes.append(f"{doc.id}:{p.id} revised in {version}")
+        if _version_key(version) > _version_key(str(entry.get("version", "0.0.0"))):
+            entry["version"] = version
+            notes.append(f"{doc.id}: passages recorded as of version {version}")
     return manifest, notes
 
 
@@ -419,18 +442,19 @@ def passages_json(corpus: Corpus, resolved: Resolved, ref: str | None, base_url:
 
 
 def _reading_text(corpus: Corpus, resolved: Resolved, passages: list[Passage], base_url: str,
-                  ids: bool = False) -> str:
+                  ids: bool = False, notes: bool = False) -> str:
     from . import transform
 
     covered = paragraphs_of(Resolved(resolved.doc, resolved.index, passages))
-    params: dict[str, object] = {"only": " ".join(p.id for p in covered), "base-url": base_url, "ids": ids}
+    params: dict[str, object] = {"only": " ".join(p.id for p in covered), "base-url": base_url, "ids": ids,
+                                 "notes": notes}
     if corpus.register is not None:
         params["register"] = corpus.register.xdm()
     return transform.run(transform.compiled("text.xsl"), resolved.doc.xdm(), params)
 
 
 def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str, ref: str | None = None,
-                    labels: bool = False) -> str:
+                    labels: bool = False, notes: bool = False) -> str:
     """The passages' reading text (``text``; ``labels`` puts each paragraph's ``[ID]`` first), their TEI
     (``tei``: one well-formed document, see :func:`passages_container`), an HTML fragment
     (``html``) or JSON (``json``: see :func:`passages_json`)."""
@@ -441,7 +465,7 @@ def render_passages(corpus: Corpus, resolved: Resolved, fmt: str, base_url: str,
     if fmt == "json":
         return json.dumps(passages_json(corpus, resolved, ref, base_url), ensure_ascii=False, indent=2) + "\n"
     if fmt == "text":
-        return _reading_text(corpus, resolved, resolved.passages, base_url, ids=labels)
+        return _reading_text(corpus, resolved, resolved.passages, base_url, ids=labels, notes=notes)
     only = " ".join(p.id for p in paragraphs_of(resolved))
     params: dict[str, object] = {"only": only, "base-url": base_url}
     if corpus.register is not None:

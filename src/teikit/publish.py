@@ -75,6 +75,7 @@ class BuildOptions:
     base_url: str = DEFAULT_BASE_URL
     text_ids: bool = False
     text_width: int = 0
+    text_notes: bool = False  # the editorial notes after the plain text (never inside it)
     dts: bool = True
     jobs: int = 0  # 0: one per usable core
     shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
@@ -85,7 +86,7 @@ class BuildOptions:
         self.base_url = base_url(self.base_url)
 
     def render_key(self) -> str:
-        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts])
+        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts, self.text_notes])
 
 
 @dataclass
@@ -156,7 +157,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
                          {**common, "citations": transform.to_xdm(citation_boxes(doc, items)),
                           "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
     text = transform.run(transform.compiled("text.xsl"), source,
-                         {**common, "ids": options.text_ids, "width": options.text_width})
+                         {**common, "ids": options.text_ids, "width": options.text_width, "notes": options.text_notes})
     return {
         f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
         f"{doc.id}/{doc.id}.txt": text,

@@ -103,6 +103,7 @@
               <li><a href="#{@xml:id}"><xsl:value-of select="tk:section-label(.)"/></a>
                 <span class="toc-range"> ¶<xsl:value-of select="$first"/>–<xsl:value-of select="$last"/></span></li>
             </xsl:for-each>
+            <xsl:if test="tei:text/tei:back//tei:note"><li><a href="#notes">Notes</a></li></xsl:if>
             <li><a href="#indexes">Indexes and chronology</a></li>
           </ol>
         </nav>
@@ -111,6 +112,9 @@
             <h2 id="article-title" class="visually-hidden">Text</h2>
             <xsl:apply-templates select="tei:text/tei:body/tei:div" mode="reading"/>
           </article>
+          <xsl:call-template name="tk:notes">
+            <xsl:with-param name="tei" select="."/>
+          </xsl:call-template>
           <xsl:call-template name="tk:indexes">
             <xsl:with-param name="tei" select="."/>
           </xsl:call-template>

@@ -19,6 +19,12 @@
   <xsl:param name="only" as="xs:string" select="''"/>
 
   <xsl:mode name="text" on-no-match="text-only-copy"/>
+  <!-- Editorial matter is not the author's text: the source's reading of a choice is printed, the
+       correction and any note are not (they are in the notes, printed only with $notes). -->
+  <xsl:template match="tei:corr | tei:note" mode="text" as="empty-sequence()"/>
+
+  <!-- Print the editorial notes after the text (the build option text_notes, the resolve option notes). -->
+  <xsl:param name="notes" as="xs:boolean" select="false()"/>
 
   <xsl:template match="/" as="xs:string">
     <xsl:variable name="tei" as="element(tei:TEI)" select="tei:TEI"/>
@@ -33,12 +39,32 @@
         <xsl:sequence select="tk:wrap((if ($ids) then '[' || @xml:id || '] ' else '') || $head || tk:flow(.))"/>
       </xsl:for-each>
     </xsl:variable>
-    <xsl:sequence select="if (exists($selected)) then string-join($paras, '&#10;&#10;') || '&#10;' else string-join((
+    <xsl:variable name="commentary" as="xs:string*" select="if ($notes) then tk:notes-text($tei, $selected) else ()"/>
+    <xsl:sequence select="(if (exists($selected)) then string-join($paras, '&#10;&#10;') || '&#10;' else string-join((
         ($byline, $title) ! (. || '&#10;&#10;'),
         '&#10;',
         $source ! (tk:wrap(.) || '&#10;&#10;&#10;'),
-        string-join($paras, '&#10;&#10;'), '&#10;'), '')"/>
+        string-join($paras, '&#10;&#10;'), '&#10;'), ''))
+      || (if (exists($commentary)) then '&#10;&#10;Notes&#10;&#10;' || string-join($commentary, '&#10;&#10;') || '&#10;' else '')"/>
   </xsl:template>
+
+  <!-- The notes on the printed paragraphs, in the order of the text: "¶17 (“univers
+       concentrationnaire”): text Sources: …". -->
+  <xsl:function name="tk:notes-text" as="xs:string*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="selected" as="xs:string*"/>
+    <xsl:variable name="words" as="element()*" select="$tei/tei:text/tei:body//*[@xml:id][not(self::tei:div or self::tei:p)]"/>
+    <xsl:for-each select="$tei/tei:text/tei:back//tei:note">
+      <xsl:sort select="(index-of($words ! string(@xml:id), substring-after(tokenize(normalize-space(current()/@target), ' ')[1], '#')), 0)[1]"/>
+      <xsl:variable name="note" as="element(tei:note)" select="."/>
+      <xsl:variable name="at" as="element()*" select="tokenize(normalize-space(@target), ' ') ! substring-after(., '#') ! (let $id := . return $words[@xml:id = $id])"/>
+      <xsl:if test="empty($selected) or $at/ancestor::tei:p/@xml:id = $selected">
+        <xsl:variable name="where" as="xs:string*" select="$at ! ((ancestor::tei:p[1] ! ('¶' || tk:paragraph-number(.)), ancestor::tei:div[1] ! tk:section-label(.))[1] || ' (“' || tk:flow(.) || '”)')"/>
+        <xsl:variable name="sources" as="xs:string*" select="tokenize(normalize-space(@source), ' ') ! substring-after(., '#') ! (let $id := . return $tei/tei:text/tei:back//tei:bibl[@xml:id = $id]) ! tk:flow(.)"/>
+        <xsl:sequence select="tk:wrap(string-join($where, ', ') || ', ' || $note/@type || ': ' || tk:flow($note) || ' Sources: ' || string-join($sources, '; ') || '.')"/>
+      </xsl:if>
+    </xsl:for-each>
+  </xsl:function>
 
   <!-- The reading text of an element: its text nodes (markup adds no characters), with each run of
        XML whitespace read as one space, as TEI processors do: an indented TEI file or a line break
