@@ -14,6 +14,7 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v biber >/dev/null 2>&1 || missing+=(biber)
 command -v bibtex >/dev/null 2>&1 || missing+=(texlive-binaries texlive-base)
 command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -208,14 +208,3 @@ def test_bibtex_escaping_round_trips_through_a_parser(text: str) -> None:
     assert not library.failed_blocks
     value = library.entries[0]["title"]
     assert value == _bib_escape(text) and "{" not in value.replace("\\{", "").replace("{}", "")
-
-
-def test_html_has_a_cite_box_per_paragraph(built: Path) -> None:
-    from lxml import html
-
-    page = html.fromstring((built / DOC / "index.html").read_bytes())
-    boxes = page.xpath("//details[@class='cite-box']")
-    assert len(boxes) == 31
-    text = boxes[11].xpath("string(.//p[@class='cite-text'])")
-    assert text.endswith(f"para. 12, TEI digital edition, version {EDITION_VERSION}, {URL}.")
-    assert boxes[11].xpath(".//a/@href") == [f"{DOC}.csl.json", f"{DOC}.bib", f"{DOC}.ris", "#p12"]

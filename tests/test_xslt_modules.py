@@ -88,14 +88,17 @@ def test_html_mention_becomes_link_to_entry() -> None:
     assert a.get("href") == "#entry-x" and a.get("class") == "mention mention-person" and a.text == "X"
 
 
-def test_html_nested_mentions_are_sibling_links() -> None:
+def test_html_a_nested_mention_is_one_link_holding_the_inner_one() -> None:
     src = tei_doc('<eventName ref="register.xml#ev">The <orgName ref="register.xml#o">Org</orgName> '
                   'meeting</eventName>')
     out = run(HTML, READ, src)
-    links = [a for a in out.iter(f"{H}a") if "mention" in a.get("class", "")]
-    assert [(a.get("href"), a.text) for a in links] == [
-        ("#entry-ev", "The "), ("#entry-o", "Org"), ("#entry-ev", " meeting")]
-    assert not out.xpath("//h:a//h:a", namespaces={"h": H[1:-1]})
+    ns = {"h": H[1:-1]}
+    [link] = [a for a in out.iter(f"{H}a") if "mention" in a.get("class", "")]
+    assert link.get("href") == "#entry-ev" and "".join(link.itertext()) == "The Org meeting"
+    assert link.get("data-entries") == "ev o"  # the panel offers both, outer first
+    [inner] = link.xpath("h:span[contains(@class, 'mention-org')]", namespaces=ns)
+    assert inner.get("data-entries") == "o" and inner.text == "Org"
+    assert not out.xpath("//h:a//h:a", namespaces=ns)
 
 
 def test_html_unknown_reference_is_not_a_link() -> None:
@@ -111,10 +114,11 @@ def test_html_dates_foreign_said_and_permalink() -> None:
     ns = {"h": H[1:-1]}
     assert out.xpath("string(//h:time/@datetime)", namespaces=ns) == "1959-02-03"
     assert out.xpath("string(//h:i[@lang='fr'])", namespaces=ns) == "mot"
+    assert out.xpath("string(//h:a[@class='date']/@href)", namespaces=ns) == "#date-1959-02-03_"
     said = out.xpath("//h:span[@class='said']", namespaces=ns)[0]
-    assert said.get("data-speakers") == "Xavier Example" and said.text == "‘Yes’"
+    assert said.get("data-speaker") == "Xavier Example" and said.text == "‘Yes’"
     link = out.xpath("//h:p[@id='p1']/h:a[@class='permalink']", namespaces=ns)[0]
-    assert link.get("href") == "#p1" and link.text == "¶1"
+    assert link.get("href") == "#p1" and link.get("data-n") == "1" and not link.text
 
 
 def test_html_untitled_section_gets_hidden_heading_and_titled_gets_head() -> None:

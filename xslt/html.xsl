@@ -9,4 +9,5 @@
   <xsl:include href="html/reading.xsl"/>
   <xsl:include href="html/indexes.xsl"/>
   <xsl:include href="html/notes.xsl"/>
+  <xsl:include href="html/chrome.xsl"/>
 </xsl:stylesheet>

@@ -130,17 +130,34 @@ def _write(path: Path, text: str) -> None:
     write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
-def citation_boxes(doc: Document, items: list[dict[str, Any]], style: str | None = None) -> etree._Element:
-    """The formatted citation of every paragraph, as the XML the HTML stylesheet's cite boxes read."""
+_PROBE = "987654321"  # a locator no style rewrites, standing for the paragraph number
+
+
+def citation_data(doc: Document, items: list[dict[str, Any]]) -> str:
+    """What the page's citation panel needs, as JSON safe inside an HTML script element: for each
+    style teikit offers, the citation of a paragraph with "{n}" for its number (the citations of a
+    document's paragraphs differ only in the locator, so one formatting per style serves them all;
+    checked against a direct formatting of the first paragraph) and the bibliography entry; and the
+    export files.  Every citation is citeproc-py's (see :mod:`teikit.cite`)."""
     from . import cite
 
-    style = style or cite.DEFAULT_STYLE
-    root = etree.Element("citations", {
-        "style-label": cite.STYLE_LABELS[style], "csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib",
-        "ris": f"{doc.id}.ris"})
-    for item_id, text in cite.format_paragraphs(items, style).items():
-        etree.SubElement(root, "citation", id=item_id.partition(":")[2]).text = text
-    return root
+    article = items[0]
+    first = next((it for it in items if str(it.get("locator", "")).isdigit()), None)
+    styles = []
+    for style in cite.STYLES:
+        probe, entry = cite.format_citation({**article, "locator": _PROBE, "label": "paragraph"}, style)
+        if first is None or probe.count(_PROBE) != 1:
+            continue
+        template = probe.replace(_PROBE, "{n}")
+        if template.replace("{n}", str(first["locator"])) != cite.format_citation(first, style, bibliography=False)[0]:
+            continue  # the style treats numbers differently: no template, rather than a wrong one
+        styles.append({"id": style, "label": cite.STYLE_LABELS[style], "citation": template, "bibliography": entry})
+    data = {"styles": styles, "files": {"csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib", "ris": f"{doc.id}.ris"}}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
 
 
 def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
@@ -154,7 +171,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
     html = transform.run(transform.compiled("html.xsl"), source,
-                         {**common, "citations": transform.to_xdm(citation_boxes(doc, items)),
+                         {**common, "citation-data": citation_data(doc, items),
                           "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
     text = transform.run(transform.compiled("text.xsl"), source,
                          {**common, "ids": options.text_ids, "width": options.text_width, "notes": options.text_notes})
@@ -164,6 +181,9 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
         f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items, pretty=False),
         f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items, cite.proper_nouns(corpus)),
         f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
+        # The TEI itself, for the downloads menu (serialised from the parsed tree: UTF-8, as declared).
+        f"{doc.id}/{doc.id}.xml": etree.tostring(doc.tree, encoding="UTF-8", xml_declaration=True).decode("utf-8")
+        + "\n",
     }
 
 
@@ -1063,7 +1083,7 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
         target.parent.mkdir(parents=True, exist_ok=True)
         _write(target, xslt_path("html", "assets", name).read_text(encoding="utf-8"))
         written.append(f"assets/{name}")
-    if len(records) > 1:
+    if records:  # a landing page at the site root, for one document too (a static host shows no listing)
         _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records]))
         written.append("index.html")
     if options.dts:

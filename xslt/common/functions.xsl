@@ -61,11 +61,26 @@
       else $value"/>
   </xsl:function>
 
+  <!-- A date or a range, ranges compacted as an editor writes them: 1930–1939, October–November
+       1956, 19–24 August 1936; a spaced en dash only between full dates of different months. -->
   <xsl:function name="tk:date-label" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:sequence select="if ($el/@when) then tk:format-iso($el/@when)
-      else if ($el/@from and $el/@to) then tk:format-iso($el/@from) || ' – ' || tk:format-iso($el/@to)
+      else if ($el/@from and $el/@to) then tk:range-label(string($el/@from), string($el/@to))
       else ''"/>
+  </xsl:function>
+
+  <xsl:function name="tk:range-label" as="xs:string">
+    <xsl:param name="from" as="xs:string"/>
+    <xsl:param name="to" as="xs:string"/>
+    <xsl:variable name="a" as="xs:string*" select="tokenize(tk:format-iso($from), ' ')"/>
+    <xsl:variable name="b" as="xs:string*" select="tokenize(tk:format-iso($to), ' ')"/>
+    <xsl:sequence select="
+      if ($from eq $to) then tk:format-iso($from)
+      else if (count($a) = 1 and count($b) = 1) then $a || '–' || $b
+      else if (count($a) = 2 and count($b) = 2 and $a[2] = $b[2]) then $a[1] || '–' || $b[1] || ' ' || $a[2]
+      else if (count($a) = 3 and count($b) = 3 and $a[3] = $b[3] and $a[2] = $b[2]) then $a[1] || '–' || $b[1] || ' ' || $a[2] || ' ' || $a[3]
+      else tk:format-iso($from) || ' – ' || tk:format-iso($to)"/>
   </xsl:function>
 
   <!-- Life dates of a person, e.g. "1893–1976". -->

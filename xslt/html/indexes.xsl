@@ -28,6 +28,9 @@
         return map{$id: $p}, map{'duplicates': 'combine'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
     <section id="indexes" class="indexes" aria-labelledby="indexes-heading">
       <h2 id="indexes-heading">Indexes</h2>
+      <p class="index-key">Persons are sorted by surname. Each “mentioned in” link leads to the words
+        themselves. Authority links go to Wikidata or GeoNames; <span class="cert">(single source)</span>
+        marks an identifier that only one source confirmed.</p>
       <xsl:for-each select="('person', 'place', 'org', 'event')">
         <xsl:variable name="kind" as="xs:string" select="."/>
         <xsl:variable name="label" as="xs:string" select="map{'person':'Persons','place':'Places','org':'Organisations','event':'Events'}($kind)"/>
@@ -35,7 +38,7 @@
           <h3 id="index-{$kind}-heading"><xsl:value-of select="$label"/></h3>
           <ul class="index">
             <xsl:for-each select="$entries[local-name() = $kind]">
-              <xsl:sort select="lower-case(tk:preferred-name(.))" lang="en"/>
+              <xsl:sort select="lower-case(if ($kind = 'person') then tk:sort-name(.) else tk:preferred-name(.))" lang="en"/>
               <xsl:call-template name="tk:index-entry">
                 <xsl:with-param name="entry" select="."/>
                 <xsl:with-param name="passages" select="$mentioned-in(string(@xml:id))"/>
@@ -69,7 +72,9 @@
         <xsl:when test="exists($passages)">
           <span class="entry-passages">Mentioned in
             <xsl:for-each select="$passages">
-              <a href="#{@xml:id}">¶<xsl:value-of select="tk:paragraph-number(.)"/></a>
+              <!-- To the first words in this paragraph that name the entry. -->
+              <xsl:variable name="words" as="element()?" select="(.//*[@ref][tokenize(normalize-space(@ref), ' ') ! substring-after(., '#') = $id])[1]"/>
+              <a href="#{if ($words) then tk:mention-id($words) else @xml:id}">¶<xsl:value-of select="tk:paragraph-number(.)"/></a>
               <xsl:if test="position() ne last()">, </xsl:if>
             </xsl:for-each>
           </span>
@@ -86,7 +91,8 @@
     <div class="entry-summary">
       <span class="entry-name"><xsl:value-of select="tk:preferred-name($entry)"/></span>
       <xsl:for-each select="tk:life-dates($entry)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="."/>)</span></xsl:for-each>
-      <xsl:if test="$entry/(@when | @from)"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="tk:date-label($entry)"/>)</span></xsl:if>
+      <!-- An event's dates, unless its normalised name already states them. -->
+      <xsl:if test="$entry/(@when | @from) and not(matches(tk:preferred-name($entry), '\(\d{4}'))"><xsl:text> </xsl:text><span class="entry-dates">(<xsl:value-of select="tk:date-label($entry)"/>)</span></xsl:if>
       <xsl:variable name="variants" as="xs:string*" select="$entry/*[@type = 'variant'] ! normalize-space(.)"/>
       <xsl:if test="exists($variants)">
         <span class="entry-variants"> — in the text: <xsl:value-of select="string-join($variants, ', ')"/></span>
@@ -126,19 +132,41 @@
     </summaries>
   </xsl:template>
 
+  <!-- A person's sort name: the surname (the last word of the normalised name, "Mao Zedong" and the
+       like being stored with the surname first by the register as "Mao Zedong" too, so the
+       register's own surname element is preferred when it has one). -->
+  <xsl:function name="tk:sort-name" as="xs:string">
+    <xsl:param name="entry" as="element()"/>
+    <xsl:variable name="name" as="xs:string" select="tk:preferred-name($entry)"/>
+    <xsl:variable name="words" as="xs:string*" select="tokenize($name, ' ')"/>
+    <xsl:sequence select="(($entry/*[@type = 'preferred']//tei:surname)[1] ! normalize-space(.),
+      if (count($words) gt 1 and not(matches($name, '\s(I|II|III|IV|V)$'))) then $words[last()] || ' ' || string-join($words[position() lt last()], ' ') else $name)[1]"/>
+  </xsl:function>
+
+  <!-- The chronology merges the dates the text mentions and the dated events it names, in order;
+       each line links back to the words. -->
   <xsl:template name="tk:chronology" as="element()">
     <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="dated" as="element()*" select="$tei/tei:text/tei:body//tei:date
+      | $tei/tei:text/tei:body//tei:eventName[tk:targets(@ref)[1][@when or @from]]"/>
     <section id="chronology" aria-labelledby="chronology-heading">
-      <h3 id="chronology-heading">Chronology of dates mentioned</h3>
+      <h3 id="chronology-heading">Chronology</h3>
+      <p class="index-key">The dates the article mentions, and the dated events it names (with the
+        event’s dates from the register).</p>
       <ol class="chronology">
-        <xsl:for-each-group select="$tei/tei:text/tei:body//tei:date" group-by="tk:date-key(.) || '/' || string(@to)">
+        <xsl:for-each-group select="$dated" group-by="tk:chronology-key(.)">
+          <!-- By the start date (a year before a day in it), then by the rest of the key. -->
+          <xsl:sort select="substring-before(current-grouping-key(), '/')"/>
           <xsl:sort select="current-grouping-key()"/>
-          <li id="date-{replace(current-grouping-key(), '[^0-9A-Za-z-]', '_')}">
-            <time datetime="{tk:date-key(.)}"><xsl:value-of select="tk:date-label(.)"/></time>
+          <xsl:variable name="first" as="element()" select="current-group()[1]"/>
+          <xsl:variable name="event" as="element()?" select="$first[self::tei:eventName] ! tk:targets(@ref)[1]"/>
+          <li id="{if ($event) then 'event-' || $event/@xml:id else tk:chronology-id($first)}">
+            <time datetime="{tk:date-key(($event, $first)[1])}"><xsl:value-of select="tk:date-label(($event, $first)[1])"/></time>
             <xsl:text>: </xsl:text>
+            <xsl:if test="$event"><span class="chronology-event"><xsl:value-of select="tk:preferred-name($event)"/></span><xsl:text>, </xsl:text></xsl:if>
             <xsl:for-each-group select="current-group()" group-by="ancestor::tei:p[1]/@xml:id">
-              <a href="#{current-grouping-key()}">¶<xsl:value-of select="replace(current-grouping-key(), '^p', '')"/></a>
-              <span class="chronology-phrase"> (“<xsl:value-of select="normalize-space(string-join(current-group()[1]//text()))"/>”)</span>
+              <a href="#{if (current-group()[1][self::tei:eventName]) then tk:mention-id(current-group()[1]) else current-grouping-key()}">¶<xsl:value-of select="replace(current-grouping-key(), '^p', '')"/></a>
+              <xsl:if test="not($event)"><span class="chronology-phrase"> (“<xsl:value-of select="normalize-space(string-join(current-group()[1]//text()))"/>”)</span></xsl:if>
               <xsl:if test="position() ne last()">, </xsl:if>
             </xsl:for-each-group>
           </li>
@@ -146,4 +174,10 @@
       </ol>
     </section>
   </xsl:template>
+
+  <xsl:function name="tk:chronology-key" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="dated" as="element()" select="if ($el/self::tei:eventName) then tk:targets($el/@ref)[1] else $el"/>
+    <xsl:sequence select="tk:date-key($dated) || '/' || string($dated/@to) || (if ($el/self::tei:eventName) then '/' || $dated/@xml:id else '')"/>
+  </xsl:function>
 </xsl:stylesheet>

@@ -14,6 +14,21 @@
 
   <!-- Relative path from the page to the shared assets folder. -->
   <xsl:param name="assets" as="xs:string" select="'../assets/'"/>
+  <!-- JSON for the citation panel, already escaped for a script element (teikit.publish.citation_data). -->
+  <xsl:param name="citation-data" as="xs:string" select="'{}'"/>
+
+  <!-- The files of a document, for the downloads menu and the rel="alternate" links. -->
+  <xsl:function name="tk:downloads" as="map(*)*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="id" as="xs:string" select="encode-for-uri($tei/@xml:id)"/>
+    <xsl:sequence select="(
+      map{'label': 'TEI XML', 'href': $id || '.xml', 'type': 'application/tei+xml'},
+      map{'label': 'Plain text', 'href': $id || '.txt', 'type': 'text/plain'},
+      map{'label': 'CSL-JSON', 'href': $id || '.csl.json', 'type': 'application/vnd.citationstyles.csl+json'},
+      map{'label': 'BibLaTeX', 'href': $id || '.bib', 'type': 'application/x-bibtex'},
+      map{'label': 'RIS', 'href': $id || '.ris', 'type': 'application/x-research-info-systems'},
+      map{'label': 'DTS API (this document)', 'href': '../api/dts/collection/' || $id || '.json', 'type': 'application/ld+json'})"/>
+  </xsl:function>
 
   <xsl:mode on-no-match="fail"/>
 
@@ -37,6 +52,14 @@
         <title><xsl:value-of select="$title"/> — <xsl:value-of select="string-join($authors ! normalize-space(.), ', ')"/></title>
         <link rel="canonical" href="{$url}"/>
         <link rel="stylesheet" href="{$assets}teikit.css"/>
+        <!-- Every format of this document, for browsers, crawlers and reference managers. -->
+        <xsl:for-each select="tk:downloads(.)">
+          <link rel="alternate" type="{?type}" href="{?href}" title="{?label}"/>
+        </xsl:for-each>
+        <!-- Print: the stable address and the version on every page, and the page number.  Written
+             here because CSS cannot read them from the page; the URL is a checked base URL plus a
+             document ID, so it holds no character that could end the CSS string. -->
+        <style media="print">@page { @bottom-left { content: "<xsl:value-of select="$url"/> · version <xsl:value-of select="$version"/>"; font: 8pt sans-serif; } @bottom-right { content: counter(page) " / " counter(pages); font: 8pt sans-serif; } }</style>
         <meta name="citation_title" content="{$title}"/>
         <xsl:for-each select="$authors">
           <meta name="citation_author" content="{tk:citation-name(.)}"/>
@@ -58,6 +81,10 @@
       </head>
       <body>
         <a class="skip-link" href="#text">Skip to the text</a>
+        <xsl:call-template name="tk:topbar">
+          <xsl:with-param name="tei" select="."/>
+          <xsl:with-param name="title" select="$title"/>
+        </xsl:call-template>
         <header class="edition-header">
           <!-- Who publishes the edition, as its header says (series title, else publisher); nothing
                when the header names neither, rather than words written for another edition. -->
@@ -82,11 +109,9 @@
             <dd>Version <xsl:value-of select="$version"/><xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/tei:date/@when ! (', ' || tk:format-iso(.))"/>; <xsl:value-of select="normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)"/></dd>
             <dt>Licence</dt>
             <dd>
+              <!-- As text: the licence's link is in "About this edition" (one Tab stop fewer before the text). -->
               <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:licence">
-                <xsl:choose>
-                  <xsl:when test="@target[matches(., '^https?://')]"><a href="{@target}" rel="license"><xsl:value-of select="normalize-space(.)"/></a></xsl:when>
-                  <xsl:otherwise><xsl:value-of select="normalize-space(.)"/></xsl:otherwise>
-                </xsl:choose>
+                <xsl:value-of select="normalize-space(.)"/>
               </xsl:for-each>
               <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:availability/tei:p">
                 <xsl:text> </xsl:text><xsl:value-of select="normalize-space(.)"/>
@@ -94,19 +119,6 @@
             </dd>
           </dl>
         </header>
-        <nav class="toc" aria-labelledby="toc-heading">
-          <h2 id="toc-heading">Contents</h2>
-          <ol>
-            <xsl:for-each select="tei:text/tei:body/tei:div">
-              <xsl:variable name="first" as="xs:string" select="tk:paragraph-number(tei:p[1])"/>
-              <xsl:variable name="last" as="xs:string" select="tk:paragraph-number(tei:p[last()])"/>
-              <li><a href="#{@xml:id}"><xsl:value-of select="tk:section-label(.)"/></a>
-                <span class="toc-range"> ¶<xsl:value-of select="$first"/>–<xsl:value-of select="$last"/></span></li>
-            </xsl:for-each>
-            <xsl:if test="tei:text/tei:back//tei:note"><li><a href="#notes">Notes</a></li></xsl:if>
-            <li><a href="#indexes">Indexes and chronology</a></li>
-          </ol>
-        </nav>
         <main id="text">
           <article class="reading-text" aria-labelledby="article-title">
             <h2 id="article-title" class="visually-hidden">Text</h2>
@@ -118,10 +130,16 @@
           <xsl:call-template name="tk:indexes">
             <xsl:with-param name="tei" select="."/>
           </xsl:call-template>
+          <xsl:call-template name="tk:about">
+            <xsl:with-param name="tei" select="."/>
+            <xsl:with-param name="url" select="$url"/>
+          </xsl:call-template>
         </main>
+        <!-- The citation panel's data (teikit.js): per style, the citation of "¶{n}". -->
+        <script type="application/json" id="tk-cite-data"><xsl:value-of select="$citation-data"/></script>
         <footer class="edition-footer">
           <p>Passage identifiers (¶ numbers) are stable: cite them as <code><xsl:value-of select="$url"/>#p12</code>.
-            Generated from TEI P5 by teikit.</p>
+            <a href="../">All documents of this edition</a>. Generated from TEI P5 by teikit.</p>
         </footer>
       </body>
     </html>

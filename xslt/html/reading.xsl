@@ -16,86 +16,98 @@
 
   <xsl:mode name="reading" on-no-match="shallow-skip"/>
 
-  <!-- Formatted citations by passage ID, made by the Python side with citeproc-py:
-       <citations style="…" csl="…" bib="…" ris="…"><citation id="p12">…</citation></citations>. -->
-  <xsl:param name="citations" as="document-node()?" select="()"/>
 
   <xsl:template match="tei:body/tei:div" mode="reading" as="element()">
     <section id="{@xml:id}" class="section" aria-labelledby="{@xml:id}-heading">
-      <h2 id="{@xml:id}-heading" class="{if (tei:head) then 'section-head' else 'section-head untitled'}">
-        <xsl:choose>
-          <xsl:when test="tei:head"><xsl:apply-templates select="tei:head/node()" mode="reading"/></xsl:when>
-          <xsl:otherwise><span class="visually-hidden">Section <xsl:value-of select="count(preceding-sibling::tei:div) + 1"/></span></xsl:otherwise>
-        </xsl:choose>
-      </h2>
-      <xsl:apply-templates select="tei:p" mode="reading"/>
+      <xsl:choose>
+        <!-- A run-in head runs into its first paragraph, as in the source ("Revision and Revolt: In
+             the first period…"), and stays a heading for the outline. -->
+        <xsl:when test="tei:head[@rend = 'run-in']">
+          <div class="run-in">
+            <h2 id="{@xml:id}-heading" class="section-head run-in-head"><xsl:apply-templates select="tei:head/node()" mode="reading"/></h2>
+            <xsl:apply-templates select="tei:p[1]" mode="reading"/>
+          </div>
+          <xsl:apply-templates select="tei:p[position() gt 1]" mode="reading"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <h2 id="{@xml:id}-heading" class="{if (tei:head) then 'section-head' else 'section-head untitled'}">
+            <xsl:choose>
+              <xsl:when test="tei:head"><xsl:apply-templates select="tei:head/node()" mode="reading"/></xsl:when>
+              <xsl:otherwise><span class="visually-hidden">Section <xsl:value-of select="count(preceding-sibling::tei:div) + 1"/></span></xsl:otherwise>
+            </xsl:choose>
+          </h2>
+          <xsl:apply-templates select="tei:p" mode="reading"/>
+        </xsl:otherwise>
+      </xsl:choose>
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:body/tei:div/tei:p" mode="reading" as="element()+">
+  <!-- The ¶ number hangs in the margin, drawn by CSS from data-n: it is no text of the paragraph, so
+       copying a stretch of the text or finding a word in the page never meets it.  It links to the
+       paragraph; teikit.js opens the citation panel from it. -->
+  <xsl:template match="tei:body/tei:div/tei:p" mode="reading" as="element()">
     <xsl:variable name="n" as="xs:string" select="tk:paragraph-number(.)"/>
     <p id="{@xml:id}" class="passage">
-      <a class="permalink" href="#{@xml:id}" aria-label="Paragraph {$n}, permalink">¶<xsl:value-of select="$n"/></a>
-      <xsl:text> </xsl:text>
+      <a class="permalink" href="#{@xml:id}" data-n="{$n}" aria-label="¶{$n}: link and citation"></a>
       <xsl:apply-templates mode="reading"/>
     </p>
-    <xsl:call-template name="tk:cite-box">
-      <xsl:with-param name="id" select="string(@xml:id)"/>
-      <xsl:with-param name="n" select="$n"/>
-    </xsl:call-template>
   </xsl:template>
 
-  <!-- "Cite this passage": a disclosure that works without JavaScript; teikit.js adds a copy button. -->
-  <xsl:template name="tk:cite-box" as="element()?">
-    <xsl:param name="id" as="xs:string"/>
-    <xsl:param name="n" as="xs:string"/>
-    <xsl:variable name="citation" as="element(citation)?" select="$citations/citations/citation[@id = $id]"/>
-    <xsl:variable name="files" as="element(citations)?" select="$citations/citations"/>
-    <xsl:if test="$citation">
-      <details class="cite-box">
-        <summary>Cite ¶<xsl:value-of select="$n"/></summary>
-        <p class="cite-text" id="cite-{$id}"><xsl:value-of select="$citation"/></p>
-        <!-- The files hold the article's one entry; a reference manager cites the passage as that
-             entry with a paragraph locator, which gives exactly the citation above. -->
-        <p class="cite-formats">Style: <xsl:value-of select="$files/@style-label"/>. The article’s entry:
-          <a href="{$files/@csl}" type="application/json">CSL-JSON</a>,
-          <a href="{$files/@bib}">BibLaTeX</a>,
-          <a href="{$files/@ris}">RIS</a>; cite this passage with the locator “para. <xsl:value-of select="$n"/>”.
-          Link: <a href="#{$id}">¶<xsl:value-of select="$n"/></a>.</p>
-      </details>
-    </xsl:if>
-  </xsl:template>
+  <!-- A mention's own ID, for the indexes' links back to the very words: its paragraph and its
+       place among the paragraph's mentions. -->
+  <xsl:function name="tk:mention-id" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="p" as="element()?" select="$el/ancestor::tei:p[1]"/>
+    <xsl:sequence select="'m-' || ($p/@xml:id, 'x')[1] || '-' || (count(($el/preceding::* | $el/ancestor::*)[self::tei:persName or self::tei:placeName
+      or self::tei:orgName or self::tei:eventName] intersect $p//*) + 1)"/>
+  </xsl:function>
 
   <xsl:template match="text()" mode="reading" as="text()">
     <xsl:value-of select="."/>
   </xsl:template>
 
+  <!-- A mention is one link to its register entry (one Tab stop).  A mention inside another is part
+       of the outer link (HTML forbids nested links), as a span that names its own entry: the panel
+       teikit.js opens offers both, outer first; so does a mention with two targets.  Without
+       JavaScript the link leads to the (outer) entry in the index. -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:eventName" mode="reading" as="node()*">
     <xsl:variable name="targets" as="element()*" select="tk:targets(@ref)"/>
-    <xsl:variable name="class" as="xs:string" select="'mention mention-' || ($targets[1] ! tk:kind(.), 'unknown')[1]"/>
+    <xsl:variable name="kind" as="xs:string" select="($targets[1] ! tk:kind(.), 'unknown')[1]"/>
+    <xsl:variable name="class" as="xs:string" select="'mention mention-' || $kind || (if (@type = 'metonym') then ' metonym' else '')"/>
+    <xsl:variable name="all" as="xs:string*" select="distinct-values(($targets, .//(tei:persName | tei:placeName | tei:orgName | tei:eventName) ! tk:targets(@ref)) ! string(@xml:id))"/>
     <xsl:choose>
-      <xsl:when test="empty($targets)">
-        <span class="{$class}"><xsl:apply-templates mode="reading"/></span>
+      <xsl:when test="not(ancestor::tei:body)">
+        <xsl:apply-templates mode="reading"/>
       </xsl:when>
-      <xsl:when test="exists(.//(tei:persName | tei:placeName | tei:orgName | tei:eventName))">
-        <xsl:for-each select="node()">
-          <xsl:choose>
-            <xsl:when test="self::text()[normalize-space()]">
-              <a class="{$class}" href="#entry-{$targets[1]/@xml:id}" data-entries="{$targets/@xml:id}"><xsl:value-of select="."/></a>
-            </xsl:when>
-            <xsl:otherwise><xsl:apply-templates select="." mode="reading"/></xsl:otherwise>
-          </xsl:choose>
-        </xsl:for-each>
+      <xsl:when test="empty($targets) or ancestor::*[self::tei:persName or self::tei:placeName or self::tei:orgName or self::tei:eventName]">
+        <span class="{$class}" id="{tk:mention-id(.)}" data-entries="{$targets/@xml:id}"><xsl:apply-templates mode="reading"/></span>
       </xsl:when>
       <xsl:otherwise>
-        <a class="{$class}" href="#entry-{$targets[1]/@xml:id}" data-entries="{$targets/@xml:id}"><xsl:apply-templates mode="reading"/></a>
+        <a class="{$class}" id="{tk:mention-id(.)}" href="#entry-{$targets[1]/@xml:id}" data-entries="{$all}"><xsl:apply-templates mode="reading"/></a>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
+  <!-- A date is shown as a date and leads to its line of the chronology (as text inside a mention,
+       whose link it cannot hold). -->
   <xsl:template match="tei:date" mode="reading" as="element()">
-    <time datetime="{(@when, @from)[1]}" title="{tk:date-label(.)}"><xsl:apply-templates mode="reading"/></time>
+    <xsl:variable name="time" as="element()">
+      <time datetime="{(@when, @from)[1]}" title="{tk:date-label(.)}"><xsl:apply-templates mode="reading"/></time>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="ancestor::*[self::tei:persName or self::tei:placeName or self::tei:orgName or self::tei:eventName] or not(ancestor::tei:body)">
+        <span class="date"><xsl:sequence select="$time"/></span>
+      </xsl:when>
+      <xsl:otherwise>
+        <a class="date" href="#{tk:chronology-id(.)}"><xsl:sequence select="$time"/></a>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
+
+  <xsl:function name="tk:chronology-id" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="'date-' || replace(tk:date-key($el) || '/' || string($el/@to), '[^0-9A-Za-z-]', '_')"/>
+  </xsl:function>
 
   <xsl:template match="tei:roleName" mode="reading" as="element()">
     <span class="role"><xsl:apply-templates mode="reading"/></span>
@@ -105,8 +117,11 @@
   </xsl:template>
 
   <!-- The quotation marks are in the text, so no element that adds its own marks (q) is used. -->
+  <!-- The speaker is shown beside the quotation (drawn by CSS from data-speaker, so never copied as
+       the author's words), and said for assistive technology by the title. -->
   <xsl:template match="tei:said" mode="reading" as="element()">
-    <span class="said" data-speakers="{tk:targets(@who) ! tk:preferred-name(.)}"><xsl:apply-templates mode="reading"/></span>
+    <xsl:variable name="speakers" as="xs:string" select="string-join(tk:targets(@who) ! tk:preferred-name(.), ' and ')"/>
+    <span class="said" data-speaker="{$speakers}" title="Said by {$speakers}"><xsl:apply-templates mode="reading"/></span>
   </xsl:template>
   <xsl:template match="tei:quote | tei:q | tei:soCalled" mode="reading" as="element()">
     <span class="{lower-case(local-name())}"><xsl:apply-templates mode="reading"/></span>

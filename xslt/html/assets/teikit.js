@@ -1,91 +1,101 @@
 /*
- * teikit reading edition: popovers for marked mentions.
+ * teikit reading edition: one panel, opened in place, for an entity or a paragraph's citation.
  *
- * Without this script every mention is a plain link to its register entry further down the page.
- * With it, hovering or focusing a mention shows the entry's summary (normalised name, dates,
- * authority links) in a popover inserted right after the link, so Tab moves into the popover's
- * links and Escape closes it.  The script loads nothing and sends nothing.
+ * Without this script every mention is a link to its register entry in the index, every ¶ number
+ * a link to its paragraph, and the layer switches still work (CSS). With it, a click, a tap or
+ * Enter on a mention opens a panel beside the words (a bottom sheet on a phone) with the entry, its
+ * authority links and its other mentions; on a ¶ number, the paragraph's citation in each style with
+ * the files and a copy button. Escape or the close button dismisses the panel and gives the focus
+ * back. The panel's links exist only while it is open, so each mention is one Tab stop. The script
+ * loads nothing and sends nothing; it remembers the layer switches in localStorage.
  */
 (function () {
   "use strict";
-  var open = null;
-  var refocused = null;
+  var panel = null;
+  var opener = null;
 
-  function close(restoreFocus) {
-    if (!open) { return; }
-    var link = open.link;
-    open.box.remove();
-    link.removeAttribute("aria-describedby");
-    open = null;
-    if (restoreFocus) {
-      refocused = link;
-      link.focus();
-    }
+  function close(restore) {
+    if (!panel) { return; }
+    panel.remove();
+    panel = null;
+    if (opener) { opener.setAttribute("aria-expanded", "false"); }
+    if (restore && opener) { opener.focus(); }
+    opener = null;
   }
 
-  function show(link) {
-    if (open && open.link === link) { return; }
+  function place(box, anchor) {
+    var host = anchor.closest(".passage, .run-in, li, section") || document.body;
+    host.style.position = host.style.position || "";
+    document.body.appendChild(box);
+    var rect = anchor.getBoundingClientRect();
+    var left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - box.offsetWidth - 8));
+    box.style.left = left + "px";
+    box.style.top = (rect.bottom + window.scrollY + 6) + "px";
+  }
+
+  function open(anchor, title, build) {
     close(false);
+    var box = document.createElement("div");
+    box.className = "tk-panel";
+    box.id = "tk-panel";
+    box.setAttribute("role", "dialog");
+    box.setAttribute("aria-modal", "false");
+    var heading = document.createElement("h2");
+    heading.id = "tk-panel-title";
+    heading.textContent = title;
+    box.setAttribute("aria-labelledby", heading.id);
+    var shut = document.createElement("button");
+    shut.type = "button";
+    shut.className = "tk-panel-close";
+    shut.setAttribute("aria-label", "Close");
+    shut.textContent = "×";
+    shut.addEventListener("click", function () { close(true); });
+    box.appendChild(shut);
+    box.appendChild(heading);
+    build(box);
+    panel = box;
+    opener = anchor;
+    anchor.setAttribute("aria-expanded", "true");
+    anchor.setAttribute("aria-controls", box.id);
+    place(box, anchor);
+    shut.focus();
+  }
+
+  // ---------------------------------------------------------------- entities
+  function entityPanel(link) {
     var ids = (link.getAttribute("data-entries") || "").split(/\s+/).filter(Boolean);
-    var box = document.createElement("span");
-    box.className = "tk-popover";
-    box.id = "tk-popover";
-    box.setAttribute("role", "tooltip");
-    ids.forEach(function (id) {
-      var entry = document.getElementById("entry-" + id);
-      var summary = entry && entry.querySelector(".entry-summary");
-      if (summary) {
-        var part = document.createElement("span");
-        part.className = "tk-popover-entry";
-        part.style.display = "block";
-        Array.prototype.forEach.call(summary.childNodes, function (node) {
-          part.appendChild(node.cloneNode(true));
-        });
+    var entries = ids.map(function (id) { return document.getElementById("entry-" + id); }).filter(Boolean);
+    if (!entries.length) { return false; }
+    var first = entries[0].querySelector(".entry-name");
+    open(link, first ? first.textContent : link.textContent, function (box) {
+      entries.forEach(function (entry) {
+        var part = document.createElement("div");
+        part.className = "tk-panel-entry";
+        Array.prototype.forEach.call(entry.childNodes, function (node) { part.appendChild(node.cloneNode(true)); });
+        var index = document.createElement("a");
+        index.href = "#" + entry.id;
+        index.textContent = "In the index";
+        var p = document.createElement("p");
+        p.appendChild(index);
+        part.appendChild(p);
         box.appendChild(part);
-      }
+      });
     });
-    if (!box.childNodes.length) { return; }
-    link.insertAdjacentElement("afterend", box);
-    link.setAttribute("aria-describedby", box.id);
-    open = { link: link, box: box };
+    return true;
   }
 
-  function inside(node) {
-    return open && node && (open.link === node || open.box.contains(node));
-  }
-
-  document.addEventListener("focusin", function (event) {
-    var link = event.target.closest && event.target.closest("a.mention");
-    if (link && link === refocused) { refocused = null; return; }
-    refocused = null;
-    if (link) { show(link); } else if (!inside(event.target)) { close(false); }
-  });
-  document.addEventListener("mouseover", function (event) {
-    var link = event.target.closest && event.target.closest("a.mention");
-    if (link) { show(link); }
-  });
-  document.addEventListener("mouseout", function (event) {
-    if (open && !inside(event.relatedTarget) && !inside(document.activeElement)) { close(false); }
-  });
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && open) {
-      event.preventDefault();
-      close(true);
+  // ---------------------------------------------------------------- citations
+  var citeData = null;
+  function cites() {
+    if (citeData === null) {
+      var node = document.getElementById("tk-cite-data");
+      try { citeData = node ? JSON.parse(node.textContent) : {}; } catch (e) { citeData = {}; }
     }
-  });
-}());
-
-/*
- * "Cite this passage": each cite box gets a button that copies the formatted citation.  Without
- * JavaScript the box still opens (it is a <details> element) and shows the text to select by hand.
- */
-(function () {
-  "use strict";
+    return citeData;
+  }
 
   function copy(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
+    if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
     return new Promise(function (resolve, reject) {
       var area = document.createElement("textarea");
       area.value = text;
@@ -100,24 +110,98 @@
     });
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("details.cite-box"), function (box) {
-    var text = box.querySelector(".cite-text");
-    if (!text) { return; }
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "copy-citation";
-    button.textContent = "Copy citation";
-    var status = document.createElement("span");
-    status.className = "copy-status";
-    status.setAttribute("role", "status");
-    button.addEventListener("click", function () {
-      copy(text.textContent).then(function () {
-        status.textContent = "Copied.";
-      }, function () {
-        status.textContent = "Select the text above to copy it.";
+  function citationPanel(link) {
+    var data = cites();
+    var styles = data.styles || [];
+    if (!styles.length) { return false; }
+    var n = link.getAttribute("data-n");
+    open(link, "Cite ¶" + n, function (box) {
+      var label = document.createElement("label");
+      label.textContent = "Style ";
+      var select = document.createElement("select");
+      styles.forEach(function (style, i) {
+        var option = document.createElement("option");
+        option.value = String(i);
+        option.textContent = style.label;
+        select.appendChild(option);
       });
+      var stored = localStorage.getItem("teikit-style");
+      if (stored !== null && styles[Number(stored)]) { select.value = stored; }
+      label.appendChild(select);
+      var text = document.createElement("p");
+      text.className = "cite-text";
+      text.id = "tk-cite-text";
+      var entry = document.createElement("p");
+      entry.className = "cite-entry";
+      function show() {
+        var style = styles[Number(select.value)];
+        text.textContent = style.citation.split("{n}").join(n);
+        entry.textContent = "Bibliography: " + style.bibliography;
+        try { localStorage.setItem("teikit-style", select.value); } catch (e) { /* private mode */ }
+      }
+      select.addEventListener("change", show);
+      show();
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-citation";
+      button.textContent = "Copy citation";
+      var status = document.createElement("span");
+      status.className = "copy-status";
+      status.setAttribute("role", "status");
+      button.addEventListener("click", function () {
+        copy(text.textContent).then(function () { status.textContent = " Copied."; },
+          function () { status.textContent = " Select the text above to copy it."; });
+      });
+      var files = document.createElement("p");
+      var f = data.files || {};
+      files.append("The article’s entry, to cite this paragraph with the locator “para. " + n + "”: ");
+      [["CSL-JSON", f.csl], ["BibLaTeX", f.bib], ["RIS", f.ris]].forEach(function (pair, i) {
+        if (!pair[1]) { return; }
+        if (i) { files.append(", "); }
+        var a = document.createElement("a");
+        a.href = pair[1];
+        a.textContent = pair[0];
+        files.appendChild(a);
+      });
+      files.append(". Link: ");
+      var here = document.createElement("a");
+      here.href = "#" + link.getAttribute("href").slice(1);
+      here.textContent = location.href.split("#")[0] + link.getAttribute("href");
+      files.appendChild(here);
+      [label, text, button, status, entry, files].forEach(function (node) { box.appendChild(node); });
     });
-    text.insertAdjacentElement("afterend", button);
-    button.insertAdjacentElement("afterend", status);
+    return true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (panel && panel.contains(target)) { return; }
+    var link = target.closest && target.closest("a.mention, a.permalink");
+    if (link) {
+      var shown = link.classList.contains("permalink") ? citationPanel(link) : entityPanel(link);
+      if (shown) {
+        event.preventDefault();
+        if (link.classList.contains("permalink")) { history.replaceState(null, "", link.getAttribute("href")); }
+        return;
+      }
+    }
+    if (panel) { close(false); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && panel) {
+      event.preventDefault();
+      close(true);
+    }
+  });
+
+  // ---------------------------------------------------------------- layers, remembered
+  Array.prototype.forEach.call(document.querySelectorAll(".layers input[type=checkbox]"), function (box) {
+    var key = "teikit-" + box.id;
+    try {
+      if (localStorage.getItem(key) === "off") { box.checked = false; }
+    } catch (e) { /* storage unavailable: the switch still works for this page */ }
+    box.addEventListener("change", function () {
+      try { localStorage.setItem(key, box.checked ? "on" : "off"); } catch (e) { /* ignore */ }
+    });
   });
 }());
