@@ -498,3 +498,26 @@ def test_a_refused_fork_builds_both_halves_here(tmp_path: Path) -> None:
     assert json.loads(run.stdout)["files"] > 200
     build(TEI_DIR, tmp_path / "serial", BuildOptions(jobs=1))
     assert files(tmp_path / "here") == files(tmp_path / "serial")
+
+
+def test_the_state_does_not_depend_on_how_the_corpus_path_is_spelled(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """rp/tei, ./rp/tei, its absolute path and a link to it name one corpus: after a build under one
+    spelling, a build under another finds everything up to date (issue 21)."""
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(TEI_DIR, project / "rp" / "tei")
+    (project / "link").symlink_to(project / "rp" / "tei")
+    monkeypatch.chdir(project)
+    out = project / "site"
+    first = build(Path("rp/tei"), out, BuildOptions(jobs=1))
+    assert first.rendered
+    for spelling in (Path("./rp/tei"), project / "rp" / "tei", Path("rp/../rp/tei"), Path("link")):
+        again = build(spelling, out, BuildOptions(jobs=1))
+        assert again.up_to_date and again.rendered == [] and again.validated == [], spelling
+    # An edit is still seen under any spelling.
+    doc = project / "rp" / "tei" / "deutscher-1959-khrushchev-mao.xml"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Such at least", "Such at least", 1) + "\n",
+                   encoding="utf-8")
+    assert build(Path("./rp/tei"), out, BuildOptions(jobs=1)).validated

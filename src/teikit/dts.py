@@ -27,6 +27,7 @@ from lxml import etree
 from . import transform
 from .errors import TeikitError, quoted
 from .load import Corpus, Document
+from .outdir import make_parents
 from .passages import Passage, PassageIndex, render_passages
 from .passages import Resolved as _Resolved
 from .weburl import DEFAULT_BASE_URL
@@ -587,12 +588,12 @@ def _put(out: Path | str, base: str, url: str, text: str, written: list[str]) ->
     parent = os.path.join(out, parent) if parent else os.fspath(out)
     path = os.path.join(parent, name)
     if parent not in _MADE:
-        os.makedirs(parent, exist_ok=True)
+        make_parents(path)
         _MADE.add(parent)
     try:
         write_new(path, text)
-    except FileNotFoundError:  # the folder went away since it was made
-        os.makedirs(parent, exist_ok=True)
+    except FileNotFoundError:  # the folder went away since it was made (never recreating a staging folder)
+        make_parents(path)
         write_new(path, text)
     written.append(path)
 

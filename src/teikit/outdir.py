@@ -353,3 +353,21 @@ class Swap:
         if self.had_old:
             return f"the previous output in {self.out} is unchanged"
         return f"nothing was written to {self.out}"
+
+
+def make_parents(path: str) -> None:
+    """Create the folders above ``path``, but never a staging folder itself: once a failed or
+    interrupted build has removed its staging folder, a worker still finishing a file must fail
+    rather than create the folder again (which would leave a stray ``.NAME.building-*`` behind)."""
+    parent = os.path.dirname(path)
+    if os.path.isdir(parent):
+        return
+    head = parent
+    while head and STAGING_INFIX not in os.path.basename(head):
+        up = os.path.dirname(head)
+        if up == head:
+            break
+        head = up
+    if head and STAGING_INFIX in os.path.basename(head) and not os.path.isdir(head):
+        raise FileNotFoundError(errno.ENOENT, "the build's staging folder is gone", head)
+    os.makedirs(parent, exist_ok=True)

@@ -126,7 +126,7 @@ class DocRecord:
 # ------------------------------------------------------------------------------- rendering
 
 def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    outdir.make_parents(str(path))
     write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
@@ -806,13 +806,14 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
     validate_deps, render_deps = dependency_keys(corpus, options)
     state_name = SHARD_FILE if options.shard else STATE_FILE
     old = _load_state(out, state_name) if out.is_dir() else {}
-    previous = _records(old)
+    # Keyed by the real path: "rp/tei", "./rp/tei", its absolute path or a link to it are one corpus.
+    previous = {os.path.realpath(k): v for k, v in _records(old).items()}
     trusted_before = _state_time(out / state_name) - 2_000_000_000 if old else 0
     tree = _OutputTree(str(out), set(old.get("site", {}).get("files", [])))
     plan: list[tuple[Path, bool, bool, str, str]] = []
     inputs: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
-        prev = previous.get(str(path))
+        prev = previous.get(os.path.realpath(path))
         try:
             digest, stat = _digest(path, prev, trusted_before)
         except OSError as exc:
@@ -824,19 +825,19 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
         plan.append((path, need_validate, need_render, vkey, rkey))
     # Outputs that look current must also be intact on disk (a deleted or edited file is rendered again).
     check = [k for k, (path, _, need_render, _, _) in enumerate(plan) if not need_render]
-    found = _fingerprints(tree, [previous[str(plan[k][0])].owned for k in check])
+    found = _fingerprints(tree, [previous[os.path.realpath(plan[k][0])].owned for k in check])
     for k, fingerprint in zip(check, found, strict=True):
         path, need_validate, _, vkey, rkey = plan[k]
-        if fingerprint is None or fingerprint != previous[str(path)].outputs:
+        if fingerprint is None or fingerprint != previous[os.path.realpath(path)].outputs:
             plan[k] = (path, need_validate, True, vkey, rkey)
     _hold_back_colliding_ids(plan, previous)
     site = old.get("site", {})
-    unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {str(p) for p in paths}
+    unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {os.path.realpath(p) for p in paths}
                  and old.get("register") == validate_deps
                  and (options.shard is not None or tree.fingerprint(site.get("files", []), site=True)
                       == site.get("fingerprint")))
     if unchanged:
-        records = [previous[str(p)] for p in paths]
+        records = [previous[os.path.realpath(p)] for p in paths]
         return BuildResult(out, [r.id for r in records], [], [], sum(r.files for r in records),
                            [p for r in records for p in r.problem_objects()], up_to_date=True, notices=notices)
     with outdir.locked(out):
@@ -912,7 +913,7 @@ def _hold_back_colliding_ids(plan: list[tuple[Path, bool, bool, str, str]], prev
     report the rule that explains it (``document-id-unique``, which then fails the build)."""
     by_id: dict[str, list[int]] = {}
     for k, (path, _, need_render, _, _) in enumerate(plan):
-        prev = previous.get(str(path))
+        prev = previous.get(os.path.realpath(path))
         ident = prev.id if prev is not None and not need_render and prev.id else _peek_id(path)
         by_id.setdefault(ident.lower(), []).append(k)
     for indexes in by_id.values():
@@ -960,13 +961,14 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
         fresh = {rec.path: rec for rec in fresh_records}
         records: list[DocRecord] = []
         for path, need_validate, need_render, _, _ in plan:
-            key = str(path)
-            rec = fresh.get(key) or previous[key]
+            key, real = str(path), os.path.realpath(path)
+            rec = fresh.get(key) or previous[real]
+            rec.path = key  # as this build names it
             if not need_validate and key in fresh:  # rendered again, validation result still current
-                old = previous[key]
+                old = previous[real]
                 rec.problems, rec.used = old.problems, old.used
-            if not need_render and key in previous:  # validated again, outputs still current
-                old = previous[key]
+            if not need_render and real in previous:  # validated again, outputs still current
+                old = previous[real]
                 rec.id, rec.owned, rec.catalogue, rec.resource, rec.files, rec.outputs = (
                     old.id, old.owned, old.catalogue, old.resource, old.files, old.outputs)
                 linked = [_link_tree(out, rel, staging) for rel in old.owned]
