@@ -234,3 +234,47 @@ def test_simplified_grammar_loads_in_lxml_quickly() -> None:
     from teikit.validate import relaxng
 
     assert relaxng() is relaxng()  # compiled once per process
+
+
+def _regex_matches(names: list[str], text: str) -> list[str]:
+    """The reference: one pattern of every name, longest first, searched left to right, a match
+    neither starting nor ending inside a word (what the lint did before the word index)."""
+    import re
+
+    pattern = re.compile("(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                         + r")(?![\w\-])")
+    found, pos = [], 0
+    while (m := pattern.search(text, pos)) is not None:
+        if m.start() and re.match(r"[\w\-‘]", text[m.start() - 1]):
+            pos = m.start() + 1
+            continue
+        found.append(m.group(0))
+        pos = m.end()
+    return found
+
+
+def test_the_lints_word_index_finds_what_a_search_for_every_name_finds() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from teikit.validate import _WORD, _LintNames, _matches
+
+    words = st.sampled_from(["Mao", "Tse-tung", "Khrushchev", "Moscow", "Peking", "‘Hundred", "Flowers’",
+                             "speech", "Maoist", "Mao’s", "of", "the", "-", "‘", "Stalin", "Stalinist"])
+    name = st.lists(words, min_size=1, max_size=3).map(" ".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(name, min_size=1, max_size=6, unique=True), st.lists(words, max_size=25).map(" ".join))
+    def check(names: list[str], text: str) -> None:
+        first: dict[str, list[tuple[str, int]]] = {}
+        for n in names:
+            w = _WORD.search(n)
+            if w:
+                first.setdefault(w.group(0), []).append((n, w.start()))
+        for c in first.values():
+            c.sort(key=lambda x: -len(x[0]))
+        indexed = _LintNames(first, {n: [] for n in names})
+        usable = [n for n in names if _WORD.search(n)]
+        assert _matches(indexed, text) == (_regex_matches(usable, text) if usable else [])
+
+    check()

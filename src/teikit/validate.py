@@ -204,12 +204,19 @@ def _schematron_problems(checked: _Checked, register: Register | None) -> Iterat
                       " ".join((el.text or "").split()), el.get("xpath", ""))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _LintNames:
-    """Every preferred and variant register name in one pattern, and the entries each name denotes."""
+    """Every preferred and variant register name, found by its first word, and the entries each
+    name denotes.  A dictionary lookup per word of the text, not a pattern of every name tried at
+    every position: the lint's cost grows with the text, not with the text times the register."""
 
-    pattern: re.Pattern[str] | None
+    first: dict[str, list[tuple[str, int]]]  # first word -> [(name, characters before that word)], longest first
     entries: dict[str, list[tuple[str, str]]]  # name -> [(entry id, mention element)]
+
+
+_WORD = re.compile(r"\w+")
+_WORD_BEFORE = re.compile(r"[\w\-‘]")
+_WORD_AFTER = re.compile(r"[\w\-]")
 
 
 def _names_by_entry(register: Register) -> _LintNames:
@@ -220,36 +227,46 @@ def _names_by_entry(register: Register) -> _LintNames:
             text = " ".join("".join(str(t) for t in name.itertext()).split())
             if text:
                 entries.setdefault(text, []).append((ident, name_el))
-    if not entries:
-        return _LintNames(None, {})
-    # Longest names first, so that "Mao Tse-tung" wins over "Mao" where both match.  No look-behind
-    # at the start: a pattern that begins with plain alternatives lets the regex engine skip ahead
-    # to their first letters, which makes the lint several times faster; _matches checks the
-    # character before each match instead.
-    alternation = "|".join(re.escape(n) for n in sorted(entries, key=len, reverse=True))
-    return _LintNames(re.compile(rf"(?:{alternation})(?![\w\-])"), entries)
+    first: dict[str, list[tuple[str, int]]] = {}
+    for text in entries:
+        word = _WORD.search(text)
+        if word is not None:
+            first.setdefault(word.group(0), []).append((text, word.start()))
+    for candidates in first.values():
+        candidates.sort(key=lambda c: -len(c[0]))  # the longest name wins where several match
+    return _LintNames(first, entries)
 
 
-_WORD_BEFORE = re.compile(r"[\w\-‘]")
-
-
-def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    r"""Matches of a register name that do not start inside a word (as ``(?<![\w\-‘])`` would)."""
-    found = []
+def _matches(names: _LintNames, text: str) -> list[str]:
+    """The register names in ``text`` that neither start nor end inside a word, leftmost first and
+    longest at each place, not overlapping (what a search for the names, longest first, gives)."""
+    found: list[str] = []
     pos = 0
-    while (m := pattern.search(text, pos)) is not None:
-        if m.start() and _WORD_BEFORE.match(text, m.start() - 1):
-            pos = m.start() + 1  # a name may still start later inside this match
+    for word in _WORD.finditer(text):
+        candidates = names.first.get(word.group(0))
+        if not candidates:
             continue
-        found.append(m)
-        pos = m.end()
+        best: tuple[int, str] | None = None
+        for name, offset in candidates:
+            start = word.start() - offset
+            if start < pos or (best is not None and start >= best[0]):
+                continue
+            if not text.startswith(name, start):
+                continue
+            end = start + len(name)
+            if (start and _WORD_BEFORE.match(text, start - 1)) or _WORD_AFTER.match(text, end):
+                continue
+            best = (start, name)
+        if best is not None:
+            found.append(best[1])
+            pos = best[0] + len(best[1])
     return found
 
 
 def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
     """Warn where a register name occurs in the body outside an element that points at its entry."""
     names = register.derived("lint-names", _names_by_entry)
-    if names.pattern is None:
+    if not names.first:
         return
     for block in checked.tree.iterfind(".//tei:text/tei:body//*", NS):
         if local_name(block) not in ("p", "head"):
@@ -259,7 +276,7 @@ def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
             for text, holder in segments:
                 if not text:
                     continue
-                matches = _matches(names.pattern, text)
+                matches = _matches(names, text)
                 if not matches:
                     continue
                 covered: set[str] = set()
@@ -269,12 +286,12 @@ def _lint_untagged(checked: _Checked, register: Register) -> Iterator[Problem]:
                         covered.update(t.partition("#")[2] for t in anc.get("ref", "").split())
                     anc = anc.getparent()
                 for m in matches:
-                    for ident, element in names.entries[m.group(0)]:
+                    for ident, element in names.entries[m]:
                         if ident in covered:
                             continue
                         line, col = checked.map.position(holder)
                         yield Problem(checked.name, line, col, WARNING, "lint-untagged-mention",
-                                      f"“{m.group(0)}” is the name of register entry {ident} but is not "
+                                      f"“{m}” is the name of register entry {ident} but is not "
                                       f"tagged as {element} here", readable_xpath(holder))
 
 
