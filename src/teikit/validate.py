@@ -131,6 +131,53 @@ def _foreign_problems(checked: _Checked) -> list[Problem]:
     return problems
 
 
+@cache
+def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    """The element and (unqualified) attribute names the edition's grammar knows."""
+    rng = etree.parse(str(schema_path("teikit.rng")))
+    ns = {"r": "http://relaxng.org/ns/structure/1.0"}
+    found_elements = rng.xpath("//r:element/@name", namespaces=ns)
+    found_attributes = rng.xpath("//r:attribute[not(@ns) or @ns = '']/@name", namespaces=ns)
+    assert isinstance(found_elements, list) and isinstance(found_attributes, list)
+    elements = {str(n) for n in found_elements}
+    attributes = {str(n) for n in found_attributes}
+    return frozenset(elements), frozenset(attributes)
+
+
+def _did_you_mean(name: str, known: frozenset[str]) -> str:
+    import difflib
+
+    same_case = [k for k in known if k.lower() == name.lower()]
+    close = same_case or difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.75)
+    return close[0] if close else ""
+
+
+def _unknown_name_problems(checked: _Checked) -> list[Problem]:
+    """Rules ``grammar-unknown-element`` and ``grammar-unknown-attribute``: a TEI-namespace element
+    or an attribute the grammar does not know (a typo, a wrong case), named at its own place with
+    the name meant.  Reported alone, before the grammar, whose own report of a misspelt name is a
+    cascade of errors about its neighbours that never names it."""
+    elements, attributes = _vocabulary()
+    problems = []
+    for el in checked.tree.getroot().iter(f"{{{TEI_NS}}}*"):
+        local = etree.QName(el).localname
+        if local not in elements:
+            line, col = checked.map.position(el)
+            meant = _did_you_mean(local, elements)
+            problems.append(Problem(checked.name, line, col, ERROR, "grammar-unknown-element",
+                                    f"<{local}> is not an element of the edition's TEI"
+                                    + (f": did you mean <{meant}>?" if meant else ""), readable_xpath(el)))
+        for name in map(str, el.attrib):
+            if etree.QName(name).namespace is None and name not in attributes:
+                line, col = checked.map.position(el, name)
+                meant = _did_you_mean(name, attributes)
+                problems.append(Problem(checked.name, line, col, ERROR, "grammar-unknown-attribute",
+                                        f"@{name} (on <{local}>) is not an attribute of the edition's TEI"
+                                        + (f": did you mean @{meant}?" if meant else ""),
+                                        readable_xpath(el) + f"/@{name}"))
+    return problems
+
+
 def _qualified(el: etree._Element, clark: str) -> str:
     """A Clark name as the source wrote it (prefix:local where the document declares a prefix)."""
     q = etree.QName(clark)
@@ -360,7 +407,7 @@ def check_and_load(path: Path, register: Register | None, *,
         checked = _parse(path)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))], set(), None
-    foreign = _foreign_problems(checked)
+    foreign = _foreign_problems(checked) or _unknown_name_problems(checked)
     if foreign:  # the cause, alone: the grammar and the rules would only report its consequences
         return sorted(foreign), used_ids(checked.tree), None
     problems = list(_grammar_problems(checked))
