@@ -202,7 +202,9 @@ def test_register_has_normalised_names_life_dates_and_coordinates(corpus: Corpus
         names = entry.findall(f"tei:{REGISTER_KINDS[kind]}[@type='preferred']", NS)
         assert len(names) == 1, ident
     mao = register.entries["mao_zedong"]
-    assert mao.findtext("tei:persName[@type='preferred']", namespaces=NS) == "Mao Zedong"
+    preferred = mao.find("tei:persName[@type='preferred']", NS)
+    assert preferred is not None and "".join(preferred.itertext()) == "Mao Zedong"
+    assert preferred.findtext("tei:surname", namespaces=NS) == "Mao"  # the surname comes first
     assert "Mao Tse-tung" in [n.text for n in mao.findall("tei:persName[@type='variant']", NS)]
     assert mao.find("tei:birth", NS).get("when") == "1893-12-26"  # type: ignore[union-attr]
     peking = register.entries["beijing"]
