@@ -1012,7 +1012,9 @@ def _remove_staging(staging: Path) -> None:
     the first failure: what is left then is removed by the next build (under the lock)."""
     import time
 
-    for pause in (0.0, 0.05, 0.2, 0.5):  # a file a dying worker created meanwhile leaves it: again, later
+    # A file a dying worker created meanwhile leaves it: again, later (up to about 4 s, spent only
+    # when a removal fails).
+    for pause in (0.0, 0.05, 0.2, 0.5, 1.0, 2.0):
         with contextlib.suppress(BaseException):  # the failure being reported is the one that matters
             time.sleep(pause)
             shutil.rmtree(staging, ignore_errors=True)
