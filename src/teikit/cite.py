@@ -319,9 +319,8 @@ def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool
     The item's ``locator`` (a paragraph, a range of paragraphs) is a property of the citation, as a
     reference manager cites a passage of an item; the bibliography entry has none.
     ``bibliography=False`` skips the (costly) bibliography entry and returns "" for it."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc import formatter
     from citeproc.source import Locator
-    from citeproc.source.json import CiteProcJSON
 
     data = {k: v for k, v in item.items() if k not in ("locator", "label")}
     data["id"] = "cited"
@@ -329,6 +328,21 @@ def format_citation(item: dict[str, Any], style: str = DEFAULT_STYLE, html: bool
     if item.get("locator"):
         kwargs["locator"] = Locator(item.get("label", "paragraph"), str(item["locator"]))
     out = formatter.html if html else formatter.plain
+    try:
+        return _format(data, kwargs, style, out, bibliography)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError) as exc:
+        # citeproc-py fails on some incomplete metadata (a date it cannot read as one) with its own
+        # exceptions: one clear problem instead of a traceback.
+        raise InvalidInput(f"the {style} style cannot format this document's bibliographic data "
+                           f"({type(exc).__name__}: {exc}); check the header's sourceDesc and editionStmt",
+                           rule="citation-format") from None
+
+
+def _format(data: dict[str, Any], kwargs: dict[str, Any], style: str, out: Any,
+            bibliography: bool) -> tuple[str, str]:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+    from citeproc.source.json import CiteProcJSON
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         bib = CitationStylesBibliography(_style(style), CiteProcJSON([data]), out)

@@ -145,7 +145,10 @@ def citation_data(doc: Document, items: list[dict[str, Any]]) -> str:
     first = next((it for it in items if str(it.get("locator", "")).isdigit()), None)
     styles = []
     for style in cite.STYLES:
-        probe, entry = cite.format_citation({**article, "locator": _PROBE, "label": "paragraph"}, style)
+        try:
+            probe, entry = cite.format_citation({**article, "locator": _PROBE, "label": "paragraph"}, style)
+        except InvalidInput:
+            continue  # a style that cannot format this header is left out of the panel, not the build
         if first is None or probe.count(_PROBE) != 1:
             continue
         template = probe.replace(_PROBE, "{n}")
