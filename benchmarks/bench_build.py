@@ -139,7 +139,7 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
     from teikit import cite, transform, validate
     from teikit.dts import DtsCorpus, write_static_resource
     from teikit.load import Corpus
-    from teikit.publish import _entry_summaries, catalogue_record, citation_boxes
+    from teikit.publish import _entry_summaries, catalogue_record, citation_data
 
     corpus = Corpus.discover(tei)
     register = corpus.register
@@ -155,7 +155,7 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
 
     def html(doc: Any, boxes: Any) -> str:
         return transform.run(transform.compiled("html.xsl"), doc.xdm(),
-                             {"register": register.xdm(), "base-url": "https://x/", "citations": boxes,
+                             {"register": register.xdm(), "base-url": "https://x/", "citation-data": boxes,
                               "entry-summaries": register.derived("entry-summaries", _entry_summaries)})
 
     def text(doc: Any) -> str:
@@ -180,7 +180,7 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
         step("Schematron (Saxon)", lambda c: list(validate._schematron_problems(c, register)), checked)
         step("untagged-mention lint", lambda c: list(validate._lint_untagged(c, register)), checked)
         items = step("CSL items (Python)", cite.csl_items, doc, corpus, "https://x/")
-        boxes = step("citations (citeproc-py)", lambda d, it: transform.to_xdm(citation_boxes(d, it)), doc, items)
+        boxes = step("citations (citeproc-py)", citation_data, doc, items)
         step("HTML (Saxon)", html, doc, boxes)
         step("plain text (Saxon)", text, doc)
         step("CSL-JSON, BibLaTeX, RIS", exports, items)

@@ -372,55 +372,49 @@ def _punctuation_in_quote(style: str) -> bool:
     return str(_style(style).root.get_locale_option("punctuation-in-quote")).lower() == "true"
 
 
-_VERIFIED: set[str] = set()  # styles whose probe substitution was checked in this process
-_TEMPLATES: dict[str, str] = {}  # probe citations by style and invariant metadata
-_PROBE_TITLE = "Zqx Probe Title Qzx"
-_PROBE_LOCATOR = "987654321"
-_PROBE_URL = "https://teikit.invalid/passage-url"
+_VERIFIED: set[str] = set()  # styles whose template was checked against a direct formatting in this process
+_TEMPLATES: dict[str, tuple[str, str] | None] = {}  # (citation template, entry) by style and metadata
+_PROBE_LOCATOR = "987654321"  # a locator no style rewrites, standing for the paragraph number
 
 
-def format_paragraphs(items: list[dict[str, Any]], style: str = DEFAULT_STYLE) -> dict[str, str]:
-    """The formatted citation of every single-paragraph item, by item ID.
+def paragraph_templates(items: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """For each style teikit offers, the citation of one of the document's paragraphs with "{n}"
+    for its number, and the bibliography entry (what the page's citation panel shows).
 
-    citeproc-py takes tens of milliseconds per citation, and a corpus has thousands of paragraphs.
-    Paragraph citations differ only in locator, URL and (between documents) title, so a probe
-    citation with recognisable stand-ins for those three is formatted once per style and set of
-    other metadata, and the real values are substituted.  The stand-ins must come out verbatim and
-    once each (so the style applied no case change or punctuation to them), and the shortcut is
-    checked once per style and process against a real formatting; otherwise every item is
-    formatted directly.
-    """
-    paras = [it for it in items if str(it.get("locator", "")).isdigit()]
-    if not paras:
-        return {}
-
-    def direct(item: dict[str, Any]) -> str:
-        return format_citation(item, style, bibliography=False)[0]
-
-    title = str(paras[0].get("title", ""))
-    # A title ending in punctuation can change the punctuation around it: format those directly.
-    swap_title = bool(re.search(r"[\w)]$", title))
-    varying = ("id", "locator", "URL", "section") + (("title",) if swap_title else ())
-    key = style + json.dumps({k: v for k, v in paras[0].items() if k not in varying}, sort_keys=True)
-    template = _TEMPLATES.get(key)
-    if template is None:
-        probe = {k: v for k, v in paras[0].items() if k != "section"}
-        probe.update(locator=_PROBE_LOCATOR, URL=_PROBE_URL)
-        if swap_title:
-            probe["title"] = _PROBE_TITLE
-        template = _TEMPLATES[key] = direct(probe)
-
-    def fill(item: dict[str, Any]) -> str:
-        text = template.replace(_PROBE_LOCATOR, str(item["locator"])).replace(_PROBE_URL, str(item["URL"]))
-        return text.replace(_PROBE_TITLE, str(item.get("title", ""))) if swap_title else text
-
-    usable = all(template.count(probe) == 1 for probe in (_PROBE_LOCATOR, _PROBE_URL)) and (
-        not swap_title or template.count(_PROBE_TITLE) == 1)
-    if usable and style not in _VERIFIED:
-        usable = fill(paras[-1]) == direct(paras[-1])
-        if usable:
+    citeproc-py takes tens of milliseconds per citation. A document's paragraph citations differ
+    only in the locator, so a probe citation with a recognisable stand-in number is formatted once
+    per style and set of metadata (documents that share their metadata but for ID and URL share it
+    too), and checked once per style and process against a direct formatting. A style whose
+    template is not usable (the stand-in rewritten or repeated, or the check failing) or that cannot
+    format the header is left out, rather than shown wrong."""
+    article = items[0]
+    first = next((it for it in items if str(it.get("locator", "")).isdigit()), None)
+    if first is None:
+        return []
+    out = []
+    metadata = json.dumps({k: v for k, v in article.items() if k not in ("id", "URL")}, sort_keys=True)
+    for style in STYLES:
+        key = style + metadata
+        if key not in _TEMPLATES:
+            try:
+                probe, entry = format_citation({**article, "locator": _PROBE_LOCATOR, "label": "paragraph"}, style)
+            except InvalidInput:
+                probe, entry = "", ""
+            url = str(article.get("URL", "")) or "\0"
+            # The URL, which differs between documents that share the key, as a placeholder too.
+            usable = probe.count(_PROBE_LOCATOR) == 1
+            _TEMPLATES[key] = (probe.replace(_PROBE_LOCATOR, "{n}").replace(url, "{url}"),
+                               entry.replace(url, "{url}")) if usable else None
+        found = _TEMPLATES[key]
+        if found is None:
+            continue
+        template, entry = (part.replace("{url}", str(article.get("URL", ""))) for part in found)
+        if style not in _VERIFIED:
+            if template.replace("{n}", str(first["locator"])) != format_citation(first, style, bibliography=False)[0]:
+                continue  # the style treats numbers differently: no template, rather than a wrong one
             _VERIFIED.add(style)
-    return {it["id"]: fill(it) if usable else direct(it) for it in paras}
+        out.append({"id": style, "label": STYLE_LABELS[style], "citation": template, "bibliography": entry})
+    return out
 
 
 def _tidy(text: str) -> str:

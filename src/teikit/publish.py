@@ -130,33 +130,15 @@ def _write(path: Path, text: str) -> None:
     write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
-_PROBE = "987654321"  # a locator no style rewrites, standing for the paragraph number
-
-
 def citation_data(doc: Document, items: list[dict[str, Any]]) -> str:
-    """What the page's citation panel needs, as JSON safe inside an HTML script element: for each
-    style teikit offers, the citation of a paragraph with "{n}" for its number (the citations of a
-    document's paragraphs differ only in the locator, so one formatting per style serves them all;
-    checked against a direct formatting of the first paragraph) and the bibliography entry; and the
-    export files.  Every citation is citeproc-py's (see :mod:`teikit.cite`)."""
+    """What the page's citation panel needs (:func:`teikit.cite.paragraph_templates` and the export
+    files), as JSON safe inside an HTML script element."""
     from . import cite
 
-    article = items[0]
-    first = next((it for it in items if str(it.get("locator", "")).isdigit()), None)
-    styles = []
-    for style in cite.STYLES:
-        try:
-            probe, entry = cite.format_citation({**article, "locator": _PROBE, "label": "paragraph"}, style)
-        except InvalidInput:
-            continue  # a style that cannot format this header is left out of the panel, not the build
-        if first is None or probe.count(_PROBE) != 1:
-            continue
-        template = probe.replace(_PROBE, "{n}")
-        if template.replace("{n}", str(first["locator"])) != cite.format_citation(first, style, bibliography=False)[0]:
-            continue  # the style treats numbers differently: no template, rather than a wrong one
-        styles.append({"id": style, "label": cite.STYLE_LABELS[style], "citation": template, "bibliography": entry})
-    data = {"styles": styles, "files": {"csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib", "ris": f"{doc.id}.ris"}}
+    data = {"styles": cite.paragraph_templates(items),
+            "files": {"csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib", "ris": f"{doc.id}.ris"}}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    # As tk:json-for-html does for the JSON-LD: nothing the HTML tokeniser reacts to in a script.
     for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
                          ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
