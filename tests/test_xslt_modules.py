@@ -129,7 +129,7 @@ def test_html_untitled_section_gets_hidden_heading_and_titled_gets_head() -> Non
     assert out.xpath("string(//h:h2)", namespaces=ns) == "A Head"
 
 
-TEXT = ("common/functions.xsl", "text/reading.xsl")
+TEXT = ("common/functions.xsl", "common/flow.xsl", "text/reading.xsl")
 
 
 def test_text_flow_keeps_characters_and_joins_run_in_head() -> None:

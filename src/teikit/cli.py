@@ -270,11 +270,12 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
               help=f"Worker processes (default 0: one per core this process may use; at most {MAX_JOBS}).")
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
+@click.option("--no-search", is_flag=True, help="Do not write the search (its index and page).")
 @click.option("--text-notes", is_flag=True, help="Plain text: print the editorial notes after the text.")
 @click.option("--quiet", "-q", is_flag=True, help="Errors only: no progress bar, warnings or summary.")
 @reports_errors
 def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
-          shard: str | None, no_dts: bool, text_notes: bool, quiet: bool) -> None:
+          shard: str | None, no_dts: bool, no_search: bool, text_notes: bool, quiet: bool) -> None:
     """Validate the corpus and build the edition into --out (default dist/).
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
@@ -284,7 +285,7 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
     from .weburl import DEFAULT_BASE_URL
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
-                           shard=_shard(shard), dts=not no_dts, text_notes=text_notes)
+                           shard=_shard(shard), dts=not no_dts, search=not no_search, text_notes=text_notes)
     folder = corpus_folder(tei_dir)
     if out is None:
         out = Path("dist")
@@ -317,15 +318,17 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
 @click.option("--base-url", type=BASE_URL, default=None, metavar="URL",
               help="Base URL of the published edition (as given to the shards).")
 @click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
+@click.option("--no-search", is_flag=True, help="The shards were built with --no-search.")
 @reports_errors
-def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool) -> None:
+def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool,
+          no_search: bool) -> None:
     """Assemble shard folders (teikit build --shard I/N) into the site at --out."""
     from .errors import ValidationFailed
     from .publish import BuildOptions
     from .publish import merge as run_merge
     from .weburl import DEFAULT_BASE_URL
 
-    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts)
+    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts, search=not no_search)
     try:
         folder = corpus_folder(tei_dir)
         result = run_merge(folder, list(shards), out, options)

@@ -77,6 +77,7 @@ class BuildOptions:
     text_width: int = 0
     text_notes: bool = False  # the editorial notes after the plain text (never inside it)
     dts: bool = True
+    search: bool = True  # the static search (Pagefind index, search page)
     jobs: int = 0  # 0: one per usable core
     shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
 
@@ -86,7 +87,7 @@ class BuildOptions:
         self.base_url = base_url(self.base_url)
 
     def render_key(self) -> str:
-        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts, self.text_notes])
+        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts, self.text_notes, self.search])
 
 
 @dataclass
@@ -424,6 +425,10 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
 
 def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path) -> list[str]:
     outputs = render_document(doc, corpus, options)
+    if options.search:
+        from . import search
+
+        outputs[search.record_path(doc.id)] = search.record(doc, corpus)
     for rel, text in outputs.items():
         _write(staging / rel, text)
     return list(outputs)
@@ -980,7 +985,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
         state: dict[str, Any] = {"version": STATE_VERSION, "register": validate_deps,
                                  "documents": {r.path: vars(r) for r in records}}
         if options.shard is None:
-            site_files = _write_site(staging, records, options, workers.call)
+            site_files = _write_site(staging, records, options, workers.call, corpus.register_path)
             result.files += len(site_files)
             state["site"] = {"files": site_files,
                              "fingerprint": _OutputTree(str(staging), set()).fingerprint(site_files, site=True)}
@@ -1061,7 +1066,7 @@ def _identity_errors(records: list[DocRecord]) -> list[Problem]:
 
 
 def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
-                call: Callable[..., Any] = lambda fn, *args: fn(*args)) -> list[str]:
+                call: Callable[..., Any] = lambda fn, *args: fn(*args), register: Path | None = None) -> list[str]:
     """The parts of the site that depend on the whole corpus: assets, site index, DTS root.
 
     ``call`` runs the site index's transformation (on a build's worker, where Saxon is warm).
@@ -1075,6 +1080,8 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
     if records:  # a landing page at the site root, for one document too (a static host shows no listing)
         _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records]))
         written.append("index.html")
+    if options.search and records:
+        written += _write_search(staging, records, call, register)
     if options.dts:
         from .dts import DEFAULT_TITLE, write_static_parents, write_static_root
 
@@ -1085,6 +1092,46 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
                       write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts", api)):
             written += [str(f)[prefix:].replace(os.sep, "/") for f in files]
     return written
+
+
+def _write_search(staging: Path, records: list[DocRecord], call: Callable[..., Any],
+                  register: Path | None) -> list[str]:
+    """The search: the register's records beside the documents' (which the workers wrote), the
+    engine's index of all of them, the search page and its script."""
+    from . import search
+
+    used = search.used_by((r.id, r.used) for r in records)
+    written: list[str] = []
+    folder = staging / search.RECORDS
+    if register is not None:
+        for rel, text in call(_search_register_records, str(register), used).items():
+            _write(folder / rel, text)
+    for path in search.index(folder, staging / search.BUNDLE):
+        written.append(path.relative_to(staging).as_posix())
+    _write(staging / "search" / "index.html", call(render_search_page, [r.catalogue for r in records]))
+    written.append("search/index.html")
+    for name in search.ASSETS:
+        _write(staging / "assets" / name, xslt_path("search", "assets", name).read_text(encoding="utf-8"))
+        written.append(f"assets/{name}")
+    return written
+
+
+def _search_register_records(register_path: str, used: dict[str, list[str]]) -> dict[str, str]:
+    """The register's search records (on a worker, where Saxon is warm)."""
+    from . import search
+
+    register = Register.load(Path(register_path))
+    summaries = etree.fromstring(str(_entry_summaries(register)).encode("utf-8"))
+    return search.register_records(register, summaries, used)
+
+
+def render_search_page(records: list[str]) -> str:
+    """The site's search page from the documents' catalogue records."""
+    from . import transform
+
+    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
+    html = transform.run(transform.compiled("search-page.xsl"), transform.to_xdm(catalogue))
+    return html if html.endswith("\n") else html + "\n"
 
 
 # ----------------------------------------------------------------------------------- merge
@@ -1142,7 +1189,7 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
             errors = sorted(p for p in problems if p.severity == ERROR) or _identity_errors(records)
             if errors:
                 raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
-            site_files = _write_site(staging, records, options)
+            site_files = _write_site(staging, records, options, register=corpus.register_path)
             files = sum(r.files for r in records) + len(site_files)
             state = {"version": STATE_VERSION, "register": validate_deps,
                      "documents": {r.path: vars(r) for r in records},

@@ -60,6 +60,9 @@
           </xsl:if>
         </ul>
       </details>
+      <!-- Search: teikit.js opens the search over this document (the corpus on request); without
+           JavaScript the link leads to the indexes, which list every name and date in the text. -->
+      <a class="search-link" href="#indexes" data-root="../" data-doc="{$tei/@xml:id}">Search</a>
     </nav>
   </xsl:template>
 

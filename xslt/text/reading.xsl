@@ -18,11 +18,6 @@
   <!-- Space-separated paragraph IDs: print only these (for `teikit resolve`), without front matter. -->
   <xsl:param name="only" as="xs:string" select="''"/>
 
-  <xsl:mode name="text" on-no-match="text-only-copy"/>
-  <!-- Editorial matter is not the author's text: the source's reading of a choice is printed, the
-       correction and any note are not (they are in the notes, printed only with $notes). -->
-  <xsl:template match="tei:corr | tei:note" mode="text" as="empty-sequence()"/>
-
   <!-- Print the editorial notes after the text (the build option text_notes, the resolve option notes). -->
   <xsl:param name="notes" as="xs:boolean" select="false()"/>
 
@@ -64,17 +59,6 @@
         <xsl:sequence select="tk:wrap(string-join($where, ', ') || ', ' || $note/@type || ': ' || tk:flow($note) || ' Sources: ' || string-join($sources, '; ') || '.')"/>
       </xsl:if>
     </xsl:for-each>
-  </xsl:function>
-
-  <!-- The reading text of an element: its text nodes (markup adds no characters), with each run of
-       XML whitespace read as one space, as TEI processors do: an indented TEI file or a line break
-       inside a paragraph must neither rag the text nor fake a paragraph break. -->
-  <xsl:function name="tk:flow" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:variable name="copied" as="xs:string*">
-      <xsl:apply-templates select="$el/node()" mode="text"/>
-    </xsl:variable>
-    <xsl:sequence select="normalize-space(string-join($copied))"/>
   </xsl:function>
 
   <xsl:function name="tk:wrap" as="xs:string">

@@ -205,3 +205,94 @@
     });
   });
 }());
+
+/*
+ * Search: the top bar's link opens a dialog with the search over this document (the corpus on
+ * request), loaded only then (assets/search.js and the index); without this script the link leads
+ * to the indexes. A page opened from a search result (?hl=words#p12) shows those words marked in
+ * the passage.
+ */
+(function () {
+  "use strict";
+  var link = document.querySelector("a.search-link[data-root]");
+  var dialog = null;
+  if (link) {
+    link.setAttribute("role", "button");
+    link.setAttribute("aria-haspopup", "dialog");
+    link.addEventListener("click", function (event) {
+      if (location.protocol === "file:") { return; } // modules do not load from files: the indexes instead
+      event.preventDefault();
+      if (!dialog) {
+        dialog = document.createElement("dialog");
+        dialog.className = "tk-search-dialog";
+        dialog.setAttribute("aria-labelledby", "tk-search-title");
+        var head = document.createElement("div");
+        head.className = "tk-search-head";
+        var title = document.createElement("h2");
+        title.id = "tk-search-title";
+        title.textContent = "Search";
+        var close = document.createElement("button");
+        close.type = "button";
+        close.className = "tk-close";
+        close.textContent = "Close";
+        close.addEventListener("click", function () { dialog.close(); });
+        head.append(title, close);
+        var box = document.createElement("div");
+        box.className = "tk-search";
+        dialog.append(head, box);
+        document.body.appendChild(dialog);
+        dialog.addEventListener("close", function () { link.focus(); });
+        var root = new URL(link.getAttribute("data-root"), document.baseURI);
+        import(new URL("assets/search.js", root).href).then(function (m) {
+          var ui = m.mount(box, { root: root.href, doc: link.getAttribute("data-doc") });
+          ui.input.focus();
+        }, function () {
+          box.textContent = "The search could not be loaded. The indexes at the end of the page list every name and date in the text.";
+        });
+      }
+      dialog.showModal();
+      var input = dialog.querySelector("input[type=search]");
+      if (input) { input.focus(); }
+    });
+  }
+
+  // ---------------------------------------------------------------- words from a search, marked
+  var words = new URLSearchParams(location.search).get("hl");
+  if (!words) { return; }
+  var terms = words.split(/\s+/).filter(Boolean).map(function (t) {
+    return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  if (!terms.length) { return; }
+  var pattern = new RegExp("(^|[^\\p{L}\\p{N}])(" + terms.join("|") + ")(?=$|[^\\p{L}\\p{N}])", "giu");
+  var target = (location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))) ||
+    document.querySelector("article.reading-text");
+  if (!target) { return; }
+  var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+  var nodes = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentNode.closest("[popover], .note-ref, script, style")) { nodes.push(walker.currentNode); }
+  }
+  var first = null;
+  nodes.forEach(function (node) {
+    var text = node.nodeValue;
+    pattern.lastIndex = 0;
+    if (!pattern.test(text)) { return; }
+    pattern.lastIndex = 0;
+    var frag = document.createDocumentFragment();
+    var at = 0;
+    var m;
+    while ((m = pattern.exec(text)) !== null) {
+      var start = m.index + m[1].length;
+      frag.append(text.slice(at, start));
+      var mark = document.createElement("mark");
+      mark.className = "tk-hit";
+      mark.textContent = m[2];
+      frag.append(mark);
+      first = first || mark;
+      at = start + m[2].length;
+    }
+    frag.append(text.slice(at));
+    node.parentNode.replaceChild(frag, node);
+  });
+  if (first && !location.hash) { first.scrollIntoView({ block: "center" }); }
+}());

@@ -1,0 +1,29 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  The reading text of an element as one line of words, shared by the outputs that need the text
+  without markup (the plain text, the search records): the source's reading, never the editor's.
+-->
+<xsl:stylesheet version="3.0"
+  xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+  xmlns:xs="http://www.w3.org/2001/XMLSchema"
+  xmlns:tei="http://www.tei-c.org/ns/1.0"
+  xmlns:tk="urn:teikit:functions"
+  exclude-result-prefixes="#all">
+
+  <xsl:mode name="text" on-no-match="text-only-copy"/>
+  <!-- Editorial matter is not the author's text: the source's reading of a choice is printed, the
+       correction and any note are not (they are in the notes, printed only with $notes). -->
+  <xsl:template match="tei:corr | tei:note" mode="text" as="empty-sequence()"/>
+
+  <!-- The reading text of an element: its text nodes (markup adds no characters), with each run of
+       XML whitespace read as one space, as TEI processors do: an indented TEI file or a line break
+       inside a paragraph must neither rag the text nor fake a paragraph break. -->
+  <xsl:function name="tk:flow" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="copied" as="xs:string*">
+      <xsl:apply-templates select="$el/node()" mode="text"/>
+    </xsl:variable>
+    <xsl:sequence select="normalize-space(string-join($copied))"/>
+  </xsl:function>
+
+</xsl:stylesheet>
