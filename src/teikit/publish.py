@@ -157,7 +157,7 @@ def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dic
     common = {"register": corpus.register.xdm(), "base-url": options.base_url}
     items = cite.csl_items(doc, corpus, options.base_url)
     html = transform.run(transform.compiled("html.xsl"), source,
-                         {**common, "citation-data": citation_data(doc, items),
+                         {**common, "citation-data": citation_data(doc, items), "search": options.search,
                           "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
     text = transform.run(transform.compiled("text.xsl"), source,
                          {**common, "ids": options.text_ids, "width": options.text_width, "notes": options.text_notes})
@@ -195,12 +195,12 @@ def catalogue_record(doc: Document) -> str:
     return transform.run(transform.compiled("catalogue.xsl"), doc.xdm())
 
 
-def render_site_index(records: list[str]) -> str:
-    """The site index page from the documents' catalogue records."""
+def render_site_index(records: list[str], search: bool = False) -> str:
+    """The site index page from the documents' catalogue records (linking the search page if any)."""
     from . import transform
 
     catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
-    html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue))
+    html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue), {"search": search})
     return html if html.endswith("\n") else html + "\n"
 
 
@@ -1078,7 +1078,7 @@ def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
         _write(target, xslt_path("html", "assets", name).read_text(encoding="utf-8"))
         written.append(f"assets/{name}")
     if records:  # a landing page at the site root, for one document too (a static host shows no listing)
-        _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records]))
+        _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records], options.search))
         written.append("index.html")
     if options.search and records:
         written += _write_search(staging, records, call, register)

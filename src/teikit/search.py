@@ -83,6 +83,7 @@ def register_records(register: Register, summaries: etree._Element | None,
         hidden = E.DIV(E.SPAN(name, {"data-pagefind-meta": "title"}),
                        E.SPAN(f"/{docs[0]}/", {"data-pagefind-meta": "url"}),
                        E.SPAN("register", {"data-pagefind-meta": "kind"}),
+                       E.SPAN("register", {"data-pagefind-filter": "kind"}),
                        E.SPAN(kind, {"data-pagefind-meta": "entity"}),
                        *[E.SPAN(d, {"data-pagefind-filter": "doc"}) for d in docs],
                        hidden="hidden")

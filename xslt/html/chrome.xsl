@@ -62,7 +62,9 @@
       </details>
       <!-- Search: teikit.js opens the search over this document (the corpus on request); without
            JavaScript the link leads to the indexes, which list every name and date in the text. -->
-      <a class="search-link" href="#indexes" data-root="../" data-doc="{$tei/@xml:id}">Search</a>
+      <xsl:if test="$search">
+        <a class="search-link" href="#indexes" data-root="../" data-doc="{$tei/@xml:id}">Search</a>
+      </xsl:if>
     </nav>
   </xsl:template>
 

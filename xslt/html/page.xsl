@@ -16,6 +16,8 @@
   <xsl:param name="assets" as="xs:string" select="'../assets/'"/>
   <!-- JSON for the citation panel, already escaped for a script element (teikit.publish.citation_data). -->
   <xsl:param name="citation-data" as="xs:string" select="'{}'"/>
+  <!-- Whether the site has a search (teikit build without no-search): the top bar's link to it. -->
+  <xsl:param name="search" as="xs:boolean" select="true()"/>
 
   <!-- The files of a document, for the downloads menu and the rel="alternate" links. -->
   <xsl:function name="tk:downloads" as="map(*)*">

@@ -95,6 +95,7 @@
           <!-- "doc" scopes a search to this document (the ID is unique); "document" is the facet
                readers see, by title. -->
           <span data-pagefind-filter="doc"><xsl:value-of select="@xml:id"/></span>
+          <span data-pagefind-filter="kind">text</span>
           <span data-pagefind-filter="document"><xsl:value-of select="tk:title(.)"/></span>
           <xsl:for-each select="map:keys($mentions)">
             <xsl:sort select="."/>

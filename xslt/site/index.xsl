@@ -9,6 +9,9 @@
 
   <xsl:mode name="site" on-no-match="shallow-skip"/>
 
+  <!-- Whether the site has a search page (search/), linked from the top of the list. -->
+  <xsl:param name="search" as="xs:boolean" select="false()"/>
+
   <xsl:template match="/catalogue" mode="site" as="element()">
     <html lang="en">
       <head>
@@ -18,6 +21,12 @@
         <link rel="stylesheet" href="assets/teikit.css"/>
       </head>
       <body>
+        <xsl:if test="$search">
+          <nav class="topbar" aria-label="Edition">
+            <span class="topbar-home">Documents</span>
+            <a class="search-link" href="search/">Search</a>
+          </nav>
+        </xsl:if>
         <header class="edition-header">
           <!-- The kicker names who publishes the documents, from their headers, and only when they agree:
                no words written for one edition appear on another's pages. -->

@@ -242,6 +242,10 @@
         dialog.append(head, box);
         document.body.appendChild(dialog);
         dialog.addEventListener("close", function () { link.focus(); });
+        // Escape closes the search, also from the search field (where Chromium would first clear it).
+        dialog.addEventListener("keydown", function (event) {
+          if (event.key === "Escape") { event.preventDefault(); dialog.close(); }
+        });
         var root = new URL(link.getAttribute("data-root"), document.baseURI);
         import(new URL("assets/search.js", root).href).then(function (m) {
           var ui = m.mount(box, { root: root.href, doc: link.getAttribute("data-doc") });

@@ -17,6 +17,7 @@ const PAGE = 10; // documents whose passages are shown per "More results"
 const FACETS = [["person", "Persons"], ["place", "Places"], ["organisation", "Organisations"],
   ["event", "Events"], ["year", "Dates mentioned"], ["document", "Documents"]];
 const EXCERPT = 30; // words
+const MAX_VALUES = 100; // facet values listed at most
 
 let engine = null;
 function load(root) {
@@ -25,6 +26,9 @@ function load(root) {
     engine = import(new URL("pagefind/pagefind.js", base).href).then(async (pf) => {
       await pf.options({ baseUrl: base.pathname });
       await pf.init();
+      // The filter chunks load with the first call for them; a search before that reports no
+      // facet counts, so they are loaded here, before any search.
+      await pf.filters();
       return pf;
     });
   }
@@ -102,13 +106,11 @@ export function mount(container, options) {
       return;
     }
     const anyFacet = [...state.selected.values()].some((v) => v.length);
-    const base = await pf.search(null, { filters: state.scope === "doc" && doc ? { doc } : {} });
-    if (token !== state.token) { return; }
     if (!query && !anyFacet) {
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "";
-      await drawFacets(pf, base.filters, null);
+      await drawFacets(pf, null, null);
       return;
     }
     status.textContent = "Searching…";
@@ -229,7 +231,13 @@ export function mount(container, options) {
     const marked = new Set(hits);
     for (let w = from; w < to; w++) {
       if (w > from) { excerpt.append(" "); }
-      if (marked.has(w)) { excerpt.append(el("mark", { text: words[w] })); } else { excerpt.append(words[w]); }
+      if (marked.has(w)) {
+        // The word is marked, not the punctuation around it ("Shelepin." marks Shelepin).
+        const [, before, core, after] = words[w].match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su);
+        excerpt.append(before, el("mark", { text: core || words[w] }), after);
+      } else {
+        excerpt.append(words[w]);
+      }
     }
     if (to < end) { excerpt.append(" …"); }
     const kind = meta.kind === "register" ? "register" : level === "h4" ? "note" : "passage";
@@ -238,13 +246,18 @@ export function mount(container, options) {
 
   async function drawFacets(pf, counts, results) {
     const all = await pf.filters();
+    counts = counts || all; // before any search: the whole corpus
     const docScope = state.scope === "doc" && doc;
     let local = null;
     if (docScope) {
-      // Within one document the engine's counts are 0 or 1 (it counts documents): count passages.
-      const mine = results ? results : (await pf.search(null, { filters: { doc } })).results;
-      const data = mine.length ? await mine[0].data() : null;
-      local = data ? parse((data.meta || {}).mentions) : {};
+      // Within one document the engine's counts are 0 or 1 (it counts documents): count passages,
+      // from the document's own record (its "kind" is text; the register's entries are "register").
+      if (!state.local) {
+        const mine = (await pf.search(null, { filters: { doc, kind: "text" } })).results;
+        const data = mine.length ? await mine[0].data() : null;
+        state.local = data ? parse((data.meta || {}).mentions) : {};
+      }
+      local = state.local;
     }
     facets.replaceChildren();
     for (const [key, label] of FACETS) {
@@ -253,12 +266,20 @@ export function mount(container, options) {
       const chosen = state.selected.get(key) || [];
       const shown = values.filter((v) => chosen.includes(v) || (docScope ? (local[key] || {})[v] : (counts[key] || {})[v]));
       if (!shown.length) { continue; }
+      const countOf = (v) => docScope ? ((local[key] || {})[v] || []).length : (counts[key] || {})[v] || 0;
       shown.sort((a, b) => key === "year" ? a.localeCompare(b) : a.localeCompare(b, undefined, { sensitivity: "base" }));
+      // A corpus can have thousands of values: the most frequent MAX_VALUES (and the chosen) are listed.
+      let listed = shown;
+      if (shown.length > MAX_VALUES) {
+        const top = new Set([...shown].sort((a, b) => countOf(b) - countOf(a)).slice(0, MAX_VALUES));
+        listed = shown.filter((v) => top.has(v) || chosen.includes(v));
+      }
       const box = el("details", { class: "tk-facet", open: chosen.length > 0 },
-        el("summary", { text: label + (chosen.length ? ` (${chosen.length} chosen)` : "") }));
+        el("summary", { text: label + (listed.length < shown.length ? ` (the ${MAX_VALUES} most frequent of ${shown.length})` : "") +
+          (chosen.length ? ` (${chosen.length} chosen)` : "") }));
       const ul = el("ul");
-      for (const value of shown) {
-        const count = docScope ? ((local[key] || {})[value] || []).length : (counts[key] || {})[value] || 0;
+      for (const value of listed) {
+        const count = countOf(value);
         const unit = docScope ? (count === 1 ? "passage" : "passages") : (count === 1 ? "document" : "documents");
         const box2 = el("input", { type: "checkbox", value, checked: chosen.includes(value) });
         box2.addEventListener("change", () => {
