@@ -138,7 +138,8 @@ def main() -> None:
           f"with {statistics.median(re_s):.2f} s; Pagefind alone on all records {statistics.median(engine):.2f} s")
 
     for name, took, size in _query(work / "search", ["Shelepin", "Beijing", "revolution"]):
-        print(f"{name}: results shown after {took:.0f} ms, {size / 1024:.0f} KB transferred (target <= 300 ms, <= 300 KB)")
+        print(f"{name}: results shown after {took:.0f} ms, {size / 1024:.0f} KB transferred "
+              "(target <= 300 ms, <= 300 KB)")
 
 
 if __name__ == "__main__":

@@ -138,7 +138,8 @@ def test_canonical_undoes_the_engines_random_filter_order(tmp_path: Path, built:
         key, values = cbor2.loads(gzip.decompress(path.read_bytes())[12:])
         path.unlink()
         new = f"{lang}_{i:07d}"
-        (copy / "filter" / f"{new}.pf_filter").write_bytes(gzip.compress(b"pagefind_dcd" + cbor2.dumps([key, values[::-1]])))
+        scrambled = gzip.compress(b"pagefind_dcd" + cbor2.dumps([key, values[::-1]]))
+        (copy / "filter" / f"{new}.pf_filter").write_bytes(scrambled)
         shuffled.append([name, new])
     meta[3] = shuffled[::-1]
     meta_path.unlink()
@@ -148,7 +149,8 @@ def test_canonical_undoes_the_engines_random_filter_order(tmp_path: Path, built:
     assert any(values != sorted(values) for values in [[v[0] for v in cbor2.loads(
         gzip.decompress(p.read_bytes())[12:])[1]] for p in (copy / "filter").iterdir()])
     search.canonical(copy)
-    original = {p.relative_to(built / "pagefind"): p.read_bytes() for p in (built / "pagefind").rglob("*") if p.is_file()}
+    bundle = built / "pagefind"
+    original = {p.relative_to(bundle): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
     assert {p.relative_to(copy): p.read_bytes() for p in copy.rglob("*") if p.is_file()} == original
 
 

@@ -82,7 +82,9 @@
         <script src="{$assets}teikit.js" defer="defer"></script>
       </head>
       <body>
-        <a class="skip-link" href="#text">Skip to the text</a>
+        <!-- No skip link: the top bar is four Tab stops (Contents, Layers, Download, Search), and the
+             landmarks (nav, main) and headings let assistive technology pass it; the Tab-stop
+             budget before the end of the text (mentions + paragraphs + 20) goes to the text. -->
         <xsl:call-template name="tk:topbar">
           <xsl:with-param name="tei" select="."/>
           <xsl:with-param name="title" select="$title"/>

@@ -27,10 +27,10 @@
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title>Search the edition</title>
         <link rel="stylesheet" href="../assets/teikit.css"/>
-        <script type="module">import { mount } from "../assets/search.js"; mount(document.getElementById("tk-search"), { root: "../", useUrl: true });</script>
+        <!-- The script mounts the search on the element marked data-search-page (no inline script). -->
+        <script type="module" src="../assets/search.js"></script>
       </head>
       <body>
-        <a class="skip-link" href="#text">Skip to the search</a>
         <nav class="topbar" aria-label="Edition">
           <a class="topbar-home" href="../">Documents</a>
         </nav>
@@ -39,7 +39,7 @@
           <p><xsl:value-of select="count(document)"/> document<xsl:if test="count(document) ne 1">s</xsl:if>, <xsl:value-of select="sum(document/@paragraphs)"/> citable paragraphs, their notes and the register.</p>
         </header>
         <main id="text" tabindex="-1">
-          <div id="tk-search" class="tk-search">
+          <div id="tk-search" class="tk-search" data-search-page="../">
             <p class="tk-nojs">Searching needs JavaScript, which is off or did not load. Every name, place, organisation,
               event and date the texts mention is listed in the indexes at the end of each document<xsl:choose>
                 <xsl:when test="count(document) le $tk:listed">:</xsl:when>

@@ -311,3 +311,7 @@ export function mount(container, options) {
 function parse(text) {
   try { return text ? JSON.parse(text) : {}; } catch (e) { return {}; }
 }
+
+// The site's search page marks where the search goes (and the site root, relative to the page).
+const page = document.querySelector("[data-search-page]");
+if (page) { mount(page, { root: page.getAttribute("data-search-page"), useUrl: true }); }
