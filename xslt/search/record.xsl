@@ -39,25 +39,30 @@
   <xsl:template match="tei:TEI" as="element()">
     <xsl:variable name="tei" as="element(tei:TEI)" select="."/>
     <xsl:variable name="passages" as="element(tei:p)*" select="tei:text/tei:body//tei:p[@xml:id]"/>
-    <!-- Each passage with what it mentions: (facet, value) pairs, value first for grouping. -->
-    <xsl:variable name="pairs" as="map(*)*">
-      <xsl:for-each select="$passages">
-        <xsl:variable name="p" as="xs:string" select="@xml:id"/>
-        <xsl:for-each select=".//*[@ref]/tk:targets(@ref)">
-          <xsl:sequence select="map{'facet': $tk:facets(local-name()), 'value': tk:preferred-name(.), 'p': $p}"/>
-        </xsl:for-each>
-        <xsl:for-each select=".//tei:date ! tk:years(.)">
-          <xsl:sequence select="map{'facet': 'year', 'value': ., 'p': $p}"/>
-        </xsl:for-each>
-      </xsl:for-each>
+    <!-- What the passages mention, by facet and value (a register entry's preferred name, a year):
+         grouped once over the mentions, not one map per mention (this runs for every document). -->
+    <xsl:variable name="found" as="map(*)*">
+      <xsl:for-each-group select="$passages//*[@ref]" group-by="tokenize(normalize-space(@ref), ' ') ! substring-after(., '#')">
+        <xsl:variable name="entry" as="element()?" select="$tk:entry-map(current-grouping-key())"/>
+        <xsl:if test="exists($entry)">
+          <xsl:sequence select="map{'facet': $tk:facets(local-name($entry)), 'value': tk:preferred-name($entry),
+            'p': distinct-values(current-group()/ancestor::tei:p[@xml:id][1]/@xml:id ! string(.))}"/>
+        </xsl:if>
+      </xsl:for-each-group>
+      <xsl:for-each-group select="$passages//tei:date" group-by="tk:years(.)">
+        <xsl:sequence select="map{'facet': 'year', 'value': current-grouping-key(),
+          'p': distinct-values(current-group()/ancestor::tei:p[@xml:id][1]/@xml:id ! string(.))}"/>
+      </xsl:for-each-group>
     </xsl:variable>
     <xsl:variable name="mentions" as="map(*)">
       <xsl:map>
-        <xsl:for-each-group select="$pairs[exists(?facet)]" group-by="?facet">
+        <xsl:for-each-group select="$found[exists(?facet)]" group-by="?facet">
           <xsl:map-entry key="current-grouping-key()">
+            <!-- Two entries with one preferred name are one facet value: their passages merge, in text order. -->
             <xsl:map>
               <xsl:for-each-group select="current-group()" group-by="?value">
-                <xsl:map-entry key="current-grouping-key()" select="array{distinct-values(current-group()?p)}"/>
+                <xsl:map-entry key="current-grouping-key()" select="array{if (count(current-group()) eq 1) then current-group()?p
+                  else (let $ps := distinct-values(current-group()?p) return $passages/@xml:id[. = $ps] ! string(.))}"/>
               </xsl:for-each-group>
             </xsl:map>
           </xsl:map-entry>
