@@ -138,8 +138,10 @@ def stages(tei: Path, count: int = 30) -> dict[str, float]:
     """Milliseconds per document for each stage of a build, warm, in this process."""
     from teikit import cite, transform, validate
     from teikit.dts import DtsCorpus, write_static_resource
+    from teikit.formats.html import citation_data
+    from teikit.formats.html import entry_summaries as _entry_summaries
     from teikit.load import Corpus
-    from teikit.publish import _entry_summaries, catalogue_record, citation_data
+    from teikit.publish import catalogue_record
 
     corpus = Corpus.discover(tei)
     register = corpus.register

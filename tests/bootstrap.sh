@@ -15,6 +15,8 @@ command -v biber >/dev/null 2>&1 || missing+=(biber)
 command -v bibtex >/dev/null 2>&1 || missing+=(texlive-binaries texlive-base)
 command -v pandoc >/dev/null 2>&1 || missing+=(pandoc)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# WeasyPrint (the PDF format) loads Pango at run time.
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -112,7 +112,7 @@ def test_the_reading_text_keeps_the_sources_error_and_the_plain_text_has_no_note
 def test_the_plain_text_prints_the_notes_when_asked(tmp_path: Path) -> None:
     from teikit.publish import BuildOptions, build
 
-    build(TEI_DIR, tmp_path / "site", BuildOptions(text_notes=True, dts=False, jobs=1))
+    build(TEI_DIR, tmp_path / "site", BuildOptions(text_notes=True, without=("dts",), jobs=1))
     text = (tmp_path / "site" / DOC / f"{DOC}.txt").read_text(encoding="utf-8")
     body, _, notes = text.partition("\n\nNotes\n\n")
     assert body.rstrip("\n") == SEED.read_text(encoding="utf-8").rstrip("\n")  # the text itself unchanged

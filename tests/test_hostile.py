@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
-from teikit import publish
+from teikit import formats, publish
 from teikit.cli import main
 from teikit.publish import BuildOptions, build
 
@@ -242,14 +242,14 @@ def test_full_disk_leaves_previous_output(tmp_path: Path, monkeypatch: pytest.Mo
     site = tmp_path / "site"
     build(FIXTURES / "minimal", site, BuildOptions(jobs=1))
     before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
-    real = publish._write
+    real = formats.write
 
-    def full(path: Path, text: str) -> None:
-        if path.suffix == ".txt":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
-        real(path, text)
+    def full(staging: Path, rel: str, data: str | bytes) -> str:
+        if rel.endswith(".txt"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(staging / rel))
+        return real(staging, rel, data)
 
-    monkeypatch.setattr(publish, "_write", full)
+    monkeypatch.setattr(formats, "write", full)  # where every format writes its files
     code, out, err = run("build", "--tei-dir", str(FIXTURES / "minimal"), "--out", str(site), "-j", "1", "--base-url",
                          "https://changed.example/")
     assert_clean_failure(code, out, err, "No space left on device", 2)

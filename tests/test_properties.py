@@ -84,7 +84,7 @@ def test_mutated_edition_builds_or_fails_cleanly(tmp_path: Path, kind: str, seed
     shutil.rmtree(out, ignore_errors=True)
     valid = not any(p.severity == ERROR for p in iter_errors(folder))
     try:
-        result = build(folder, out, BuildOptions(jobs=1, dts=False))
+        result = build(folder, out, BuildOptions(jobs=1, without=("dts",)))
     except TeikitError as exc:
         assert not valid, f"validate passed but build failed: {exc}"
         assert isinstance(exc, ValidationFailed) and exc.exit_code == 1, exc  # refused as invalid, not crashed

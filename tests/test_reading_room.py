@@ -209,8 +209,8 @@ def test_the_top_bar_downloads_and_alternates_resolve(browser: Any, built: Path)
     page.locator("nav.topbar summary", has_text="Download").click()
     links = page.locator("nav.topbar details[open] li:not(.witness) a").all()
     hrefs = [a.get_attribute("href") for a in links]
-    assert [a.inner_text() for a in links] == ["TEI XML", "Plain text", "CSL-JSON", "BibLaTeX", "RIS",
-                                               "DTS API (this document)"]
+    assert [a.inner_text() for a in links] == ["TEI XML", "Plain text", "EPUB (e-book)", "PDF (print)", "CSL-JSON",
+                                               "BibLaTeX", "RIS", "DTS API (this document)"]
     for href in hrefs:
         assert (built / DOC / href).resolve().is_file(), href
     alternates = page.evaluate(

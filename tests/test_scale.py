@@ -343,6 +343,8 @@ def stable_state(state: dict[str, Any]) -> dict[str, Any]:
     two outputs of the same input by nature."""
     for record in state["documents"].values():
         record.pop("outputs")
+        for written in record["formats"].values():
+            written.pop("fingerprint")
     state.get("site", {}).pop("fingerprint", None)
     return state
 

@@ -18,8 +18,8 @@ import pytest
 from lxml import etree, html
 
 from conftest import EDITION, ROOT, TEI_DIR, served
-from teikit import search
 from teikit.errors import OutputError
+from teikit.formats import search
 from teikit.load import Corpus
 from teikit.passages import passage_text
 from teikit.publish import BuildOptions, build
@@ -164,7 +164,7 @@ def _small_corpus(tmp_path: Path, n: int) -> Path:
 def test_one_changed_document_is_rendered_alone_and_the_index_follows(tmp_path: Path) -> None:
     tei = _small_corpus(tmp_path, 3)
     out = tmp_path / "site"
-    options = BuildOptions(dts=False, jobs=1)
+    options = BuildOptions(formats=("html", "search"), jobs=1)
     build(tei, out, options)
     records = sorted((out / search.RECORDS).glob("deutscher-*/index.html"))
     inodes = {p.parent.name: p.stat().st_ino for p in records}
@@ -182,7 +182,7 @@ def test_one_changed_document_is_rendered_alone_and_the_index_follows(tmp_path: 
 
 def test_no_search_writes_no_index_page_or_link(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    build(TEI_DIR, out, BuildOptions(search=False, dts=False))
+    build(TEI_DIR, out, BuildOptions(without=("search", "dts")))
     assert not (out / "pagefind").exists() and not (out / "search").exists()
     assert not (out / search.RECORDS).exists()
     assert b"search-link" not in (out / DOC / "index.html").read_bytes()
@@ -192,7 +192,7 @@ def test_a_missing_engine_is_one_line_and_nothing_is_published(tmp_path: Path, m
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
     out = tmp_path / "site"
     with pytest.raises(OutputError, match="search engine"):
-        build(TEI_DIR, out, BuildOptions(dts=False))
+        build(TEI_DIR, out, BuildOptions(formats=("html", "search")))
     assert not out.exists()
     env = {**os.environ, "PAGEFIND_BINARY_PATH": str(tmp_path / "no-such-pagefind")}
     proc = subprocess.run([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(TEI_DIR), "--out",
@@ -335,7 +335,7 @@ def test_axe_finds_no_violations_in_search(browser: Any, built: Path, where: str
 def test_searching_a_corpus_of_a_thousand_documents_from_the_site_root(browser: Any, tmp_path: Path) -> None:
     tei = _small_corpus(tmp_path, 1000)
     out = tmp_path / "site"
-    build(tei, out, BuildOptions(dts=False))
+    build(tei, out, BuildOptions(formats=("html", "search")))
     assert len(_fragments(out)) > 1000
     corpus = Corpus.discover(tei)
     target = corpus.load_document(sorted(corpus.document_paths)[500])

@@ -166,8 +166,8 @@ def test_entry_summaries_made_beforehand_are_what_each_page_would_make() -> None
     """The build passes the register's entry summaries in (made once per process); a page must
     come out byte for byte as it does when html.xsl makes them itself."""
     from conftest import TEI_DIR
+    from teikit.formats.html import entry_summaries as _entry_summaries
     from teikit.load import Corpus
-    from teikit.publish import _entry_summaries
 
     corpus = Corpus.discover(TEI_DIR)
     assert corpus.register is not None

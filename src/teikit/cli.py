@@ -271,11 +271,15 @@ def _progress(quiet: bool) -> Callable[[int, int], None] | None:
 @click.option("--shard", default=None, metavar="I/N", help="Build only the I-th of N disjoint slices (then merge).")
 @click.option("--no-dts", is_flag=True, help="Do not write the static DTS API.")
 @click.option("--no-search", is_flag=True, help="Do not write the search (its index and page).")
+@click.option("--formats", default=None, metavar="LIST",
+              help="The output formats to write, comma-separated (default: all): "
+                   "html, text, citations, tei, dts, search, epub, pdf.")
 @click.option("--text-notes", is_flag=True, help="Plain text: print the editorial notes after the text.")
 @click.option("--quiet", "-q", is_flag=True, help="Errors only: no progress bar, warnings or summary.")
 @reports_errors
 def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: bool, width: int, jobs: int,
-          shard: str | None, no_dts: bool, no_search: bool, text_notes: bool, quiet: bool) -> None:
+          shard: str | None, no_dts: bool, no_search: bool, formats: str | None, text_notes: bool,
+          quiet: bool) -> None:
     """Validate the corpus and build the edition into --out (default dist/).
 
     [TEI_DIR] is the deprecated spelling of --tei-dir."""
@@ -285,7 +289,8 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
     from .weburl import DEFAULT_BASE_URL
 
     options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, text_ids=ids, text_width=width, jobs=jobs,
-                           shard=_shard(shard), dts=not no_dts, search=not no_search, text_notes=text_notes)
+                           shard=_shard(shard), text_notes=text_notes, formats=_formats(formats),
+                           without=_without(no_dts, no_search))
     folder = corpus_folder(tei_dir)
     if out is None:
         out = Path("dist")
@@ -310,6 +315,21 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
                        f"rendered, {len(result.validated)} validated, {result.files} files)")
 
 
+def _without(no_dts: bool, no_search: bool) -> tuple[str, ...]:
+    """The formats --no-dts and --no-search leave out."""
+    return tuple(name for name, off in (("dts", no_dts), ("search", no_search)) if off)
+
+
+def _formats(value: str | None) -> tuple[str, ...] | None:
+    """``--formats html,text``: the names, checked by BuildOptions (an unknown one is a usage error)."""
+    if value is None:
+        return None
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    if not names:
+        raise click.BadParameter("name at least one format", param_hint="--formats")
+    return names
+
+
 @main.command()
 @click.argument("shards", nargs=-1, required=True, type=PATH_ARG, metavar="SHARD...")
 @corpus_dir()
@@ -319,16 +339,18 @@ def build(tei_dir: Path | None, out: Path | None, base_url: str | None, ids: boo
               help="Base URL of the published edition (as given to the shards).")
 @click.option("--no-dts", is_flag=True, help="The shards were built with --no-dts.")
 @click.option("--no-search", is_flag=True, help="The shards were built with --no-search.")
+@click.option("--formats", default=None, metavar="LIST", help="The formats the shards were built with.")
 @reports_errors
 def merge(shards: tuple[Path, ...], tei_dir: Path | None, out: Path, base_url: str | None, no_dts: bool,
-          no_search: bool) -> None:
+          no_search: bool, formats: str | None) -> None:
     """Assemble shard folders (teikit build --shard I/N) into the site at --out."""
     from .errors import ValidationFailed
     from .publish import BuildOptions
     from .publish import merge as run_merge
     from .weburl import DEFAULT_BASE_URL
 
-    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, dts=not no_dts, search=not no_search)
+    options = BuildOptions(base_url=base_url or DEFAULT_BASE_URL, formats=_formats(formats),
+                           without=_without(no_dts, no_search))
     try:
         folder = corpus_folder(tei_dir)
         result = run_merge(folder, list(shards), out, options)

@@ -34,8 +34,6 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from urllib.parse import quote
 
-from lxml import etree
-
 from . import __version__, outdir
 from .errors import (
     InvalidInput,
@@ -47,11 +45,11 @@ from .errors import (
     check_interrupt,
     quoted,
 )
-from .load import DOCUMENT_ID, Corpus, Document, Register, reserved_id
+from .load import DOCUMENT_ID, Corpus, Document, reserved_id
 from .passages import MANIFEST_FILE
 from .problems import ERROR, Problem, is_unparsed
-from .resources import resource_dir, schema_path, xslt_path
-from .weburl import DEFAULT_BASE_URL, api_base, base_url
+from .resources import resource_dir, schema_path
+from .weburl import DEFAULT_BASE_URL, base_url
 from .xmlutil import write_new
 
 if TYPE_CHECKING:
@@ -63,7 +61,7 @@ if TYPE_CHECKING:
 ASSETS = ("teikit.css", "teikit.js")
 STATE_FILE = Path(".teikit") / "state.json"
 SHARD_FILE = Path(".teikit") / "shard.json"
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: outputs recorded per format
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
@@ -76,18 +74,29 @@ class BuildOptions:
     text_ids: bool = False
     text_width: int = 0
     text_notes: bool = False  # the editorial notes after the plain text (never inside it)
-    dts: bool = True
-    search: bool = True  # the static search (Pagefind index, search page)
     jobs: int = 0  # 0: one per usable core
     shard: tuple[int, int] | None = None  # (i, n): build the i-th (1-based) of n slices
+    # The output formats to write (names of teikit.formats.registry(); None: all of them), and
+    # formats to leave out of that choice (the command's --no-dts, --no-search).
+    formats: tuple[str, ...] | None = None
+    without: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Checked here, so that a library caller gets the command's refusal, and normalised (a
         # trailing slash), so that two spellings of one address share one incremental state.
         self.base_url = base_url(self.base_url)
+        from . import formats
+
+        try:
+            chosen = formats.select(self.formats)
+            formats.select(self.without)
+        except ValueError as exc:
+            raise UsageProblem(f"--formats: {exc}") from None
+        self.formats = tuple(f for f in chosen if f not in self.without)
 
     def render_key(self) -> str:
-        return json.dumps([self.base_url, self.text_ids, self.text_width, self.dts, self.text_notes, self.search])
+        # Not the formats: each is recorded per document, so choosing others renders only what is missing.
+        return json.dumps([self.base_url, self.text_ids, self.text_width, self.text_notes])
 
 
 @dataclass
@@ -114,7 +123,9 @@ class DocRecord:
     used: list[str] = field(default_factory=list)
     owned: list[str] = field(default_factory=list)  # output paths (files or folders) of this document
     catalogue: str = ""
-    resource: dict[str, Any] | None = None
+    # Per output format: {"roots": its paths among owned, "files": how many, "fingerprint": see _OutputTree}.
+    formats: dict[str, dict[str, Any]] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)  # what formats leave for the site step
     files: int = 0
     digest: str = ""  # content hash of the document when it was built
     stat: list[int] = field(default_factory=list)  # its size, mtime (ns) and inode then
@@ -131,56 +142,6 @@ def _write(path: Path, text: str) -> None:
     write_new(path, text)  # never through an existing file: it may be a hard link into the last build
 
 
-def citation_data(doc: Document, items: list[dict[str, Any]]) -> str:
-    """What the page's citation panel needs (:func:`teikit.cite.paragraph_templates` and the export
-    files), as JSON safe inside an HTML script element."""
-    from . import cite
-
-    data = {"styles": cite.paragraph_templates(items),
-            "files": {"csl": f"{doc.id}.csl.json", "bib": f"{doc.id}.bib", "ris": f"{doc.id}.ris"}}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    # As tk:json-for-html does for the JSON-LD: nothing the HTML tokeniser reacts to in a script.
-    for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"),
-                         ("\u2029", "\\u2029")):
-        text = text.replace(char, escape)
-    return text
-
-
-def render_document(doc: Document, corpus: Corpus, options: BuildOptions) -> dict[str, str]:
-    """The reading outputs of one document, by path relative to the output folder."""
-    from . import cite, transform
-
-    if corpus.register is None:
-        raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
-    _safe_id(doc)
-    source = doc.xdm()
-    common = {"register": corpus.register.xdm(), "base-url": options.base_url}
-    items = cite.csl_items(doc, corpus, options.base_url)
-    html = transform.run(transform.compiled("html.xsl"), source,
-                         {**common, "citation-data": citation_data(doc, items), "search": options.search,
-                          "entry-summaries": corpus.register.derived("entry-summaries", _entry_summaries)})
-    text = transform.run(transform.compiled("text.xsl"), source,
-                         {**common, "ids": options.text_ids, "width": options.text_width, "notes": options.text_notes})
-    return {
-        f"{doc.id}/index.html": html if html.endswith("\n") else html + "\n",
-        f"{doc.id}/{doc.id}.txt": text,
-        f"{doc.id}/{doc.id}.csl.json": cite.csl_json(items, pretty=False),
-        f"{doc.id}/{doc.id}.bib": cite.to_bibtex(items, cite.proper_nouns(corpus)),
-        f"{doc.id}/{doc.id}.ris": cite.to_ris(items),
-        # The TEI itself, for the downloads menu (serialised from the parsed tree: UTF-8, as declared).
-        f"{doc.id}/{doc.id}.xml": etree.tostring(doc.tree, encoding="UTF-8", xml_declaration=True).decode("utf-8")
-        + "\n",
-    }
-
-
-def _entry_summaries(register: Register) -> Any:
-    """Every register entry's summary for the HTML indexes, made once per process and register."""
-    from . import transform
-
-    return transform.call_template(transform.compiled("html.xsl"), "{urn:teikit:functions}entry-summaries",
-                                   {"register": register.xdm()})
-
-
 def _safe_id(doc: Document) -> None:
     """Document IDs become folder names: refuse anything but the documented ID form."""
     if not re.fullmatch(DOCUMENT_ID, doc.id) or reserved_id(doc.id):
@@ -193,15 +154,6 @@ def catalogue_record(doc: Document) -> str:
     from . import transform
 
     return transform.run(transform.compiled("catalogue.xsl"), doc.xdm())
-
-
-def render_site_index(records: list[str], search: bool = False) -> str:
-    """The site index page from the documents' catalogue records (linking the search page if any)."""
-    from . import transform
-
-    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
-    html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue), {"search": search})
-    return html if html.endswith("\n") else html + "\n"
 
 
 # ---------------------------------------------------------------------------- dependencies
@@ -343,11 +295,16 @@ class _OutputTree:
 
 
 def _owned(files: list[str], ident: str) -> list[str]:
-    """The top-most output paths that belong to one document (its folder, its DTS files)."""
+    """The top-most output paths of one document's files (its DTS folders, say), except in the
+    document's own folder, which several formats share: there each file is its own path, so that a
+    format's files can be kept while another's are written again."""
     marker = quote(ident, safe="")
     roots: set[str] = set()
     for rel in files:
         parts = rel.split("/")
+        if parts[0] == ident and len(parts) > 1:
+            roots.add(rel)
+            continue
         for i, part in enumerate(parts):
             if part == ident or part.startswith(marker):
                 roots.add("/".join(parts[: i + 1]))
@@ -363,6 +320,10 @@ WHOLE, CHECK_AND_API, READING = "whole", "check+api", "reading"
 REGISTER = "register"  # the register's own checks, on whichever worker is free
 
 
+# A document's plan: its path, whether to validate it, the formats to render, its two keys.
+Plan = tuple[Path, bool, tuple[str, ...], str, str]
+
+
 class Job(NamedTuple):
     """One task for a worker (a tuple, so that it pickles small)."""
 
@@ -373,6 +334,7 @@ class Job(NamedTuple):
     validate_key: str
     render_key: str
     part: str = WHOLE
+    formats: tuple[str, ...] = ()  # the output formats to render (the others are current)
 
 
 def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
@@ -384,7 +346,7 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
     """
     from .validate import check_and_load, document_stability_problems, register_problems
 
-    path_s, staging_s, need_validate, need_render, vkey, rkey, part = job
+    path_s, staging_s, need_validate, _, vkey, rkey, part, _ = job
     corpus: Corpus = _WORKER["corpus"]
     options: BuildOptions = _WORKER["options"]
     path, staging = Path(path_s), Path(staging_s)
@@ -402,51 +364,46 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
         record.used = sorted(used)
         if any(p.severity == ERROR for p in problems):
             return record, None
-    if not need_render:
+    if not job.formats:
         return record, None
-    written: list[str] = []
+    from .formats import WITH_CHECKS, DocContext, registry
+
     try:
         doc = doc or corpus.load_document(path)
-        if part != CHECK_AND_API:
-            written += _render_reading(doc, corpus, options, staging)
+        _safe_id(doc)
+        if corpus.register is None:
+            raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))
+        ctx = DocContext(doc, corpus, options, staging, total=_WORKER["total"])
+        for name in job.formats:
+            fmt = registry()[name]
+            if fmt.render is None or (part == CHECK_AND_API and fmt.half != WITH_CHECKS) \
+                    or (part == READING and fmt.half == WITH_CHECKS):
+                continue
+            written = fmt.render(ctx)
+            roots = _owned(written, doc.id)
+            tree = _OutputTree(staging_s, set())  # a new one: it caches folder listings
+            record.formats[name] = {"roots": roots, "files": len(written), "fingerprint": tree.fingerprint(roots) or "",
+                                    "key": fmt.key(rkey, options.formats or ())}
     except TeikitError as exc:
         if part == READING and need_validate:
             return record, exc
         raise
     record.id = doc.id
+    record.facts = ctx.facts
     if part != READING:
         record.catalogue = catalogue_record(doc)
-        written += _render_api(doc, corpus, options, record, staging)
-    record.owned = _owned(written, doc.id)
-    record.files = len(written)
-    record.outputs = _OutputTree(staging_s, set()).fingerprint(record.owned) or ""
+    _summarise(record)
     return record, None
 
 
-def _render_reading(doc: Document, corpus: Corpus, options: BuildOptions, staging: Path) -> list[str]:
-    outputs = render_document(doc, corpus, options)
-    if options.search:
-        from . import search
-
-        outputs[search.record_path(doc.id)] = search.record(doc, corpus)
-    for rel, text in outputs.items():
-        _write(staging / rel, text)
-    return list(outputs)
-
-
-def _render_api(doc: Document, corpus: Corpus, options: BuildOptions, record: DocRecord, staging: Path) -> list[str]:
-    """The document's static DTS files; its full Resource object goes into the record for the root."""
-    if not options.dts:
-        return []
-    from .dts import DtsCorpus, write_static_resource
-
-    _safe_id(doc)
-    dc = DtsCorpus(corpus, paths={doc.id: doc.path}, total=_WORKER["total"], documents=[doc],
-                   base_url=options.base_url)
-    summary, files = write_static_resource(dc, doc.id, staging / "api" / "dts", api_base(options.base_url))
-    record.resource = summary
-    prefix = len(str(staging)) + 1
-    return [f[prefix:].replace(os.sep, "/") for f in files]
+def _summarise(record: DocRecord) -> None:
+    """The record's totals from its formats: every path it owns, its files, its fingerprint."""
+    record.owned = sorted({r for f in record.formats.values() for r in f["roots"]})
+    record.files = sum(f["files"] for f in record.formats.values())
+    value = "0" * 16
+    for f in record.formats.values():
+        value = _xor(value, f["fingerprint"] or "0" * 16)
+    record.outputs = value
 
 
 def _combine(first: DocRecord, second: DocRecord, failure: TeikitError | None) -> DocRecord:
@@ -455,10 +412,10 @@ def _combine(first: DocRecord, second: DocRecord, failure: TeikitError | None) -
         return first
     if failure is not None:
         raise failure
-    first.owned = sorted(set(first.owned) | set(second.owned))
-    first.files += second.files
-    first.outputs = _xor(first.outputs, second.outputs)
+    first.formats.update(second.formats)
+    first.facts.update(second.facts)
     first.id = first.id or second.id
+    _summarise(first)
     return first
 
 
@@ -800,7 +757,9 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
     previous = {os.path.realpath(k): v for k, v in _records(old).items()}
     trusted_before = _state_time(out / state_name) - 2_000_000_000 if old else 0
     tree = _OutputTree(str(out), set(old.get("site", {}).get("files", [])))
-    plan: list[tuple[Path, bool, bool, str, str]] = []
+    selected: tuple[str, ...] = options.formats or ()
+    from .formats import registry
+    plan: list[Plan] = []
     inputs: dict[str, tuple[str, list[int]]] = {}
     for path in paths:
         prev = previous.get(os.path.realpath(path))
@@ -811,19 +770,28 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
         inputs[str(path)] = (digest, stat)
         vkey, rkey = _key(digest, validate_deps), _key(digest, render_deps)
         need_validate = prev is None or prev.validate_key != vkey
-        need_render = prev is None or prev.render_key != rkey
-        plan.append((path, need_validate, need_render, vkey, rkey))
+        # The formats to render: all of them if the document or what it depends on changed; else
+        # those chosen now that its last build did not write, or wrote for another choice.
+        render = selected if prev is None or prev.render_key != rkey else tuple(
+            f for f in selected if prev.formats.get(f, {}).get("key") != registry()[f].key(rkey, selected))
+        plan.append((path, need_validate, render, vkey, rkey))
     # Outputs that look current must also be intact on disk (a deleted or edited file is rendered again).
-    check = [k for k, (path, _, need_render, _, _) in enumerate(plan) if not need_render]
-    found = _fingerprints(tree, [previous[os.path.realpath(plan[k][0])].owned for k in check])
-    for k, fingerprint in zip(check, found, strict=True):
+    check = [k for k, (path, _, render, _, _) in enumerate(plan) if len(render) < len(selected)]
+    kept = [[f for f in selected if f not in plan[k][2]] for k in check]
+    befores = [previous[os.path.realpath(plan[k][0])] for k in check]
+    found = _fingerprints(tree, [sorted({r for f in fs for r in was.formats[f]["roots"]})
+                                 for fs, was in zip(kept, befores, strict=True)])
+    for k, fs, was, fingerprint in zip(check, kept, befores, found, strict=True):
         path, need_validate, _, vkey, rkey = plan[k]
-        if fingerprint is None or fingerprint != previous[os.path.realpath(path)].outputs:
-            plan[k] = (path, need_validate, True, vkey, rkey)
+        expected = "0" * 16
+        for f in fs:
+            expected = _xor(expected, was.formats[f]["fingerprint"] or "0" * 16)
+        if fingerprint is None or fingerprint != expected:
+            plan[k] = (path, need_validate, selected, vkey, rkey)
     _hold_back_colliding_ids(plan, previous)
     site = old.get("site", {})
     unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {os.path.realpath(p) for p in paths}
-                 and old.get("register") == validate_deps
+                 and old.get("register") == validate_deps and old.get("formats") == list(selected)
                  and (options.shard is not None or tree.fingerprint(site.get("files", []), site=True)
                       == site.get("fingerprint")))
     if unchanged:
@@ -897,7 +865,7 @@ def _peek_id(path: Path) -> str:
     return m.group(1).decode("utf-8", "replace") if m else path.stem
 
 
-def _hold_back_colliding_ids(plan: list[tuple[Path, bool, bool, str, str]], previous: dict[str, DocRecord]) -> None:
+def _hold_back_colliding_ids(plan: list[Plan], previous: dict[str, DocRecord]) -> None:
     """Validate, but do not render, documents whose IDs collide: their outputs would share one
     folder, and two workers writing it at once fail on each other's files before the build can
     report the rule that explains it (``document-id-unique``, which then fails the build)."""
@@ -910,7 +878,7 @@ def _hold_back_colliding_ids(plan: list[tuple[Path, bool, bool, str, str]], prev
         if len(indexes) > 1:
             for k in indexes:
                 path, _, _, vkey, rkey = plan[k]
-                plan[k] = (path, True, False, vkey, rkey)
+                plan[k] = (path, True, (), vkey, rkey)
 
 
 def _state_time(path: Path) -> int:
@@ -939,13 +907,14 @@ def _content_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path, bool, bool, str, str]],
+def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[Plan],
                 previous: dict[str, DocRecord], options: BuildOptions, validate_deps: str,
                 progress: Progress | None, inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
     """Run the jobs, check what needs the whole corpus, and write the site-wide parts."""
     result = BuildResult(out)
     old_site = _old_site_files(out)
-    jobs = [Job(str(p), str(staging), v, r, vk, rk) for p, v, r, vk, rk in plan if v or r]
+    jobs = [Job(str(p), str(staging), v, bool(r), vk, rk, formats=r) for p, v, r, vk, rk in plan if v or r]
+    selected: tuple[str, ...] = options.formats or ()
     with _Workers(corpus, options, len(corpus.document_paths), len(jobs)) as workers:
         fresh_records, register_found = workers.run(jobs, progress, check_register_file=options.shard is None)
         fresh = {rec.path: rec for rec in fresh_records}
@@ -957,13 +926,23 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
             if not need_validate and key in fresh:  # rendered again, validation result still current
                 old = previous[real]
                 rec.problems, rec.used = old.problems, old.used
-            if not need_render and real in previous:  # validated again, outputs still current
+            kept = [f for f in selected if f not in need_render]
+            if kept and real in previous:  # outputs still current: taken from the last build
                 old = previous[real]
-                rec.id, rec.owned, rec.catalogue, rec.resource, rec.files, rec.outputs = (
-                    old.id, old.owned, old.catalogue, old.resource, old.files, old.outputs)
-                linked = [_link_tree(out, rel, staging) for rel in old.owned]
-                if not all(linked):  # copied, not linked: new inodes, so a new fingerprint
-                    rec.outputs = _OutputTree(str(staging), old_site).fingerprint(rec.owned) or ""
+                if rec is not old:
+                    rec.id = rec.id or old.id
+                    rec.catalogue = rec.catalogue or old.catalogue
+                    rec.facts = {**old.facts, **rec.facts}
+                    rec.formats = {**{f: old.formats[f] for f in kept}, **rec.formats}
+                else:  # neither validated nor rendered: formats not chosen now are left out
+                    rec.formats = {f: old.formats[f] for f in kept}
+                for f in kept:
+                    roots = old.formats[f]["roots"]
+                    linked = [_link_tree(out, rel, staging) for rel in roots]
+                    if not all(linked):  # copied, not linked: new inodes, so a new fingerprint
+                        rec.formats[f] = {**old.formats[f],
+                                          "fingerprint": _OutputTree(str(staging), old_site).fingerprint(roots) or ""}
+                _summarise(rec)
             rec.digest, rec.stat = inputs[key]
             if need_validate:
                 result.validated.append(key)
@@ -982,7 +961,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[tuple[Path,
         result.warnings = sorted(p for p in problems if p.severity != ERROR)
         result.documents = [r.id for r in records]
         result.files = sum(r.files for r in records)
-        state: dict[str, Any] = {"version": STATE_VERSION, "register": validate_deps,
+        state: dict[str, Any] = {"version": STATE_VERSION, "register": validate_deps, "formats": list(selected),
                                  "documents": {r.path: vars(r) for r in records}}
         if options.shard is None:
             site_files = _write_site(staging, records, options, workers.call, corpus.register_path)
@@ -1067,71 +1046,20 @@ def _identity_errors(records: list[DocRecord]) -> list[Problem]:
 
 def _write_site(staging: Path, records: list[DocRecord], options: BuildOptions,
                 call: Callable[..., Any] = lambda fn, *args: fn(*args), register: Path | None = None) -> list[str]:
-    """The parts of the site that depend on the whole corpus: assets, site index, DTS root.
+    """The parts of the site that depend on the whole corpus, each format's (its ``site`` step).
 
-    ``call`` runs the site index's transformation (on a build's worker, where Saxon is warm).
-    Returns the paths written, relative to ``staging``."""
+    ``call`` runs a transformation on a build's worker, where Saxon is warm.  Returns the paths
+    written, relative to ``staging``."""
+    from .formats import SiteContext, SiteDocument, registry
+
+    ctx = SiteContext(staging, [SiteDocument(r.id, r.path, r.catalogue, r.used, r.facts) for r in records],
+                      options, register, call)
     written: list[str] = []
-    for name in ASSETS:
-        target = staging / "assets" / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _write(target, xslt_path("html", "assets", name).read_text(encoding="utf-8"))
-        written.append(f"assets/{name}")
-    if records:  # a landing page at the site root, for one document too (a static host shows no listing)
-        _write(staging / "index.html", call(render_site_index, [r.catalogue for r in records], options.search))
-        written.append("index.html")
-    if options.search and records:
-        written += _write_search(staging, records, call, register)
-    if options.dts:
-        from .dts import DEFAULT_TITLE, write_static_parents, write_static_root
-
-        members = [r.resource for r in records if r.resource is not None]
-        prefix = len(str(staging)) + 1
-        api = api_base(options.base_url)
-        for files in (write_static_root(DEFAULT_TITLE, members, staging / "api" / "dts", api),
-                      write_static_parents(DEFAULT_TITLE, members, staging / "api" / "dts", api)):
-            written += [str(f)[prefix:].replace(os.sep, "/") for f in files]
+    for name in options.formats or ():
+        step = registry()[name].site
+        if step is not None:
+            written += step(ctx)
     return written
-
-
-def _write_search(staging: Path, records: list[DocRecord], call: Callable[..., Any],
-                  register: Path | None) -> list[str]:
-    """The search: the register's records beside the documents' (which the workers wrote), the
-    engine's index of all of them, the search page and its script."""
-    from . import search
-
-    used = search.used_by((r.id, r.used) for r in records)
-    written: list[str] = []
-    folder = staging / search.RECORDS
-    if register is not None:
-        for rel, text in call(_search_register_records, str(register), used).items():
-            _write(folder / rel, text)
-    for path in search.index(folder, staging / search.BUNDLE):
-        written.append(path.relative_to(staging).as_posix())
-    _write(staging / "search" / "index.html", call(render_search_page, [r.catalogue for r in records]))
-    written.append("search/index.html")
-    for name in search.ASSETS:
-        _write(staging / "assets" / name, xslt_path("search", "assets", name).read_text(encoding="utf-8"))
-        written.append(f"assets/{name}")
-    return written
-
-
-def _search_register_records(register_path: str, used: dict[str, list[str]]) -> dict[str, str]:
-    """The register's search records (on a worker, where Saxon is warm)."""
-    from . import search
-
-    register = Register.load(Path(register_path))
-    summaries = etree.fromstring(str(_entry_summaries(register)).encode("utf-8"))
-    return search.register_records(register, summaries, used)
-
-
-def render_search_page(records: list[str]) -> str:
-    """The site's search page from the documents' catalogue records."""
-    from . import transform
-
-    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
-    html = transform.run(transform.compiled("search-page.xsl"), transform.to_xdm(catalogue))
-    return html if html.endswith("\n") else html + "\n"
 
 
 # ----------------------------------------------------------------------------------- merge
@@ -1191,7 +1119,7 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
                 raise ValidationFailed(f"{len(errors)} validation error(s); nothing was published", errors)  # type: ignore[arg-type]
             site_files = _write_site(staging, records, options, register=corpus.register_path)
             files = sum(r.files for r in records) + len(site_files)
-            state = {"version": STATE_VERSION, "register": validate_deps,
+            state = {"version": STATE_VERSION, "register": validate_deps, "formats": list(options.formats or ()),
                      "documents": {r.path: vars(r) for r in records},
                      "site": {"files": site_files,
                               "fingerprint": _OutputTree(str(staging), set()).fingerprint(site_files, site=True)}}
@@ -1212,4 +1140,4 @@ def merge(tei_dir: Path | None, shards: list[Path], out: Path, options: BuildOpt
                        sorted(p for p in problems if p.severity != ERROR), notices=notices)
 
 
-__all__ = ["BuildOptions", "BuildResult", "build", "merge", "render_document"]
+__all__ = ["BuildOptions", "BuildResult", "build", "merge"]

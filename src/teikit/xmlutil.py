@@ -82,14 +82,15 @@ def parse_bytes(data: bytes, name: str) -> etree._ElementTree:
     return root.getroottree()
 
 
-def write_new(path: Path | str, text: str) -> None:
-    """Write ``text`` (UTF-8) as a new file, replacing any existing file rather than writing into it.
+def write_new(path: Path | str, text: str | bytes) -> None:
+    """Write ``text`` (UTF-8, or bytes as they are) as a new file, replacing any existing file
+    rather than writing into it.
 
     An existing file may be a hard link into a previous build, which must stay untouched, so it is
     unlinked first; a build writes tens of thousands of files, so this uses three system calls
     where ``open(...).write`` needs several more.
     """
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags, 0o644)

@@ -16,20 +16,26 @@
   <xsl:param name="assets" as="xs:string" select="'../assets/'"/>
   <!-- JSON for the citation panel, already escaped for a script element (teikit.publish.citation_data). -->
   <xsl:param name="citation-data" as="xs:string" select="'{}'"/>
-  <!-- Whether the site has a search (teikit build without no-search): the top bar's link to it. -->
-  <xsl:param name="search" as="xs:boolean" select="true()"/>
+  <!-- The formats the build writes (names of teikit.formats, space-separated): the downloads menu
+       and the alternate links offer those, and the top bar links the search if it is one. -->
+  <xsl:param name="formats" as="xs:string" select="'html text citations tei dts search epub pdf'"/>
+  <xsl:variable name="tk:formats" as="xs:string*" select="tokenize($formats)"/>
+  <xsl:variable name="search" as="xs:boolean" select="'search' = $tk:formats"/>
 
   <!-- The files of a document, for the downloads menu and the rel="alternate" links. -->
   <xsl:function name="tk:downloads" as="map(*)*">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="id" as="xs:string" select="encode-for-uri($tei/@xml:id)"/>
     <xsl:sequence select="(
-      map{'label': 'TEI XML', 'href': $id || '.xml', 'type': 'application/tei+xml'},
-      map{'label': 'Plain text', 'href': $id || '.txt', 'type': 'text/plain'},
-      map{'label': 'CSL-JSON', 'href': $id || '.csl.json', 'type': 'application/vnd.citationstyles.csl+json'},
-      map{'label': 'BibLaTeX', 'href': $id || '.bib', 'type': 'application/x-bibtex'},
-      map{'label': 'RIS', 'href': $id || '.ris', 'type': 'application/x-research-info-systems'},
-      map{'label': 'DTS API (this document)', 'href': '../api/dts/collection/' || $id || '.json', 'type': 'application/ld+json'})"/>
+      map{'format': 'tei', 'label': 'TEI XML', 'href': $id || '.xml', 'type': 'application/tei+xml'},
+      map{'format': 'text', 'label': 'Plain text', 'href': $id || '.txt', 'type': 'text/plain'},
+      map{'format': 'epub', 'label': 'EPUB (e-book)', 'href': $id || '.epub', 'type': 'application/epub+zip'},
+      map{'format': 'pdf', 'label': 'PDF (print)', 'href': $id || '.pdf', 'type': 'application/pdf'},
+      map{'format': 'citations', 'label': 'CSL-JSON', 'href': $id || '.csl.json', 'type': 'application/vnd.citationstyles.csl+json'},
+      map{'format': 'citations', 'label': 'BibLaTeX', 'href': $id || '.bib', 'type': 'application/x-bibtex'},
+      map{'format': 'citations', 'label': 'RIS', 'href': $id || '.ris', 'type': 'application/x-research-info-systems'},
+      map{'format': 'dts', 'label': 'DTS API (this document)', 'href': '../api/dts/collection/' || $id || '.json', 'type': 'application/ld+json'})
+      [?format = $tk:formats]"/>
   </xsl:function>
 
   <xsl:mode on-no-match="fail"/>

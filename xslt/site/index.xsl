@@ -11,6 +11,9 @@
 
   <!-- Whether the site has a search page (search/), linked from the top of the list. -->
   <xsl:param name="search" as="xs:boolean" select="false()"/>
+  <!-- The formats the build writes (space-separated): the EPUB and PDF of each document are linked. -->
+  <xsl:param name="formats" as="xs:string" select="''"/>
+  <xsl:variable name="tk:site-formats" as="xs:string*" select="tokenize($formats)"/>
 
   <xsl:template match="/catalogue" mode="site" as="element()">
     <html lang="en">
@@ -47,6 +50,12 @@
                 <a href="{encode-for-uri(@id)}/"><cite><xsl:value-of select="@title"/></cite></a>
                 <xsl:value-of select="(@author[. ne ''] ! (' — ' || .), @journal[. ne ''] ! (', ' || .), @date[. ne ''] ! (', ' || tk:format-iso(.)))" separator=""/>
                 <span class="toc-range"> (version <xsl:value-of select="@version"/>)</span>
+                <xsl:if test="'epub' = $tk:site-formats or 'pdf' = $tk:site-formats">
+                  <span class="takeaway">
+                    <xsl:if test="'epub' = $tk:site-formats"> · <a href="{encode-for-uri(@id)}/{encode-for-uri(@id)}.epub" type="application/epub+zip">EPUB</a></xsl:if>
+                    <xsl:if test="'pdf' = $tk:site-formats"> · <a href="{encode-for-uri(@id)}/{encode-for-uri(@id)}.pdf" type="application/pdf">PDF</a></xsl:if>
+                  </span>
+                </xsl:if>
               </li>
             </xsl:for-each>
           </ol>

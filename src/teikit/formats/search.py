@@ -30,8 +30,10 @@ import cbor2
 from lxml import etree
 from lxml.html import builder as E
 
-from .errors import OutputError
-from .load import Corpus, Document, Register
+from ..errors import OutputError
+from ..load import Corpus, Document, Register
+from ..resources import xslt_path
+from . import READING, DocContext, Format, SiteContext
 
 # Where a build keeps the records, relative to the output folder (teikit's own, never published).
 RECORDS = Path(".teikit") / "search"
@@ -54,7 +56,7 @@ def record_path(doc_id: str) -> str:
 
 def record(doc: Document, corpus: Corpus) -> str:
     """The search record of one document (HTML for the engine, never published)."""
-    from . import transform
+    from .. import transform
 
     if corpus.register is None:
         return transform.run(transform.compiled("search.xsl"), doc.xdm())
@@ -197,3 +199,48 @@ def used_by(pairs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, list[str]]:
         for ident in ids:
             out.setdefault(ident, []).append(doc_id)
     return out
+
+
+def render(ctx: DocContext) -> list[str]:
+    return [ctx.write(record_path(ctx.doc.id), record(ctx.doc, ctx.corpus))]
+
+
+def _register_records(register_path: str, used: dict[str, list[str]]) -> dict[str, str]:
+    """The register's search records (on a worker, where Saxon is warm)."""
+    from .html import entry_summaries
+
+    register = Register.load(Path(register_path))
+    summaries = etree.fromstring(str(entry_summaries(register)).encode("utf-8"))
+    return register_records(register, summaries, used)
+
+
+def search_page(records: list[str]) -> str:
+    """The site's search page from the documents' catalogue records."""
+    from .. import transform
+
+    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
+    html = transform.run(transform.compiled("search-page.xsl"), transform.to_xdm(catalogue))
+    return html if html.endswith("\n") else html + "\n"
+
+
+def site(ctx: SiteContext) -> list[str]:
+    """The register's records beside the documents' (which the workers wrote), the engine's index
+    of all of them, the search page and its script."""
+    if not ctx.documents:
+        return []
+    used = used_by((d.id, d.used) for d in ctx.documents)
+    written: list[str] = []
+    folder = ctx.staging / RECORDS
+    if ctx.register is not None:
+        for rel, text in ctx.call(_register_records, str(ctx.register), used).items():
+            ctx.write(f"{RECORDS.as_posix()}/{rel}", text)
+    for path in index(folder, ctx.staging / BUNDLE):
+        written.append(path.relative_to(ctx.staging).as_posix())
+    written.append(ctx.write("search/index.html", ctx.call(search_page, [d.catalogue for d in ctx.documents])))
+    for name in ASSETS:
+        written.append(ctx.write(f"assets/{name}", xslt_path("search", "assets", name).read_text(encoding="utf-8")))
+    return written
+
+
+FORMAT = Format("search", "the static search: the Pagefind index, the search page and its script",
+                render=render, site=site, half=READING)
