@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from conftest import EDITION, IN_CI, TEI_DIR, need, need_java
+from conftest import EDITION, TEI_DIR, need, need_java
 from teikit import formats
 from teikit.formats import Format
 from teikit.passages import passage_text
@@ -246,8 +246,3 @@ def test_a_format_added_in_one_registry_line_is_built_without_touching_the_engin
     for name in formats.names():  # the engine names no format
         assert not re.search(rf"""["']{name}["']""", engine), name
 
-
-def test_ci_has_the_pdf_engine() -> None:
-    if not IN_CI:
-        pytest.skip("outside CI the PDF engine's system library may be missing")
-    import weasyprint  # noqa: F401  (Pango is loaded on import)
