@@ -88,6 +88,8 @@ def _query(site: Path, words: list[str]) -> list[tuple[str, float, int]]:
                 }
                 return performance.now() - t0;
             }""", word)
+            # Results are shown as their fragments arrive: the query is over when the status says so.
+            page.wait_for_function("!document.querySelector('.tk-status').textContent.startsWith('Searching')")
             page.wait_for_load_state("networkidle")
             rows.append(("first query" if i == 0 else "next query", took, sum(sizes)))
             page.evaluate("document.querySelector('.tk-results').replaceChildren()")

@@ -140,15 +140,18 @@ export function mount(container, options) {
 
   async function showMore(token) {
     const batch = state.results.slice(state.shown, state.shown + PAGE);
-    const datas = await Promise.all(batch.map((r) => r.data()));
-    if (token !== state.token) { return; }
-    state.shown += batch.length;
-    for (const data of datas) {
+    // All the documents' fragments are requested at once and shown in rank order as they arrive:
+    // the first result does not wait for the tenth.
+    const pending = batch.map((r) => r.data());
+    for (const next of pending) {
+      const data = await next;
+      if (token !== state.token) { return; }
       for (const item of passages(data, Boolean(state.query))) {
         list.append(item);
         state.count += 1;
       }
     }
+    state.shown += batch.length;
     more.hidden = state.shown >= state.results.length;
     const kinds = { passage: 0, note: 0, register: 0 };
     const docs = new Set();
