@@ -130,4 +130,18 @@
     <xsl:param name="p" as="element(tei:p)"/>
     <xsl:sequence select="substring($p/@xml:id, 2)"/>
   </xsl:function>
+
+  <!-- A date's line in the chronology (the HTML indexes, the EPUB's back matter). -->
+  <xsl:function name="tk:chronology-id" as="xs:string">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="'date-' || replace(tk:date-key($el) || '/' || string($el/@to), '[^0-9A-Za-z-]', '_')"/>
+  </xsl:function>
+
+  <!-- The edition's latest date in its header (changes, publication), "" if none: the date the
+       EPUB and PDF record, so that they never carry the build's clock. -->
+  <xsl:function name="tk:last-change" as="xs:string">
+    <xsl:param name="header" as="element(tei:teiHeader)"/>
+    <xsl:sequence select="string((($header/tei:revisionDesc/tei:change/@when, $header/tei:fileDesc/tei:publicationStmt/tei:date/@when)
+      [matches(., '^\d{4}-\d{2}-\d{2}$')] ! string(.) => sort())[last()])"/>
+  </xsl:function>
 </xsl:stylesheet>

@@ -128,7 +128,7 @@
         <time><xsl:apply-templates mode="epub"/></time>
       </xsl:when>
       <xsl:otherwise>
-        <a id="{tk:epub-date-id(.)}" href="back.xhtml#{tk:epub-chronology-id(.)}"><time datetime="{(@when, @from)[1]}"><xsl:apply-templates mode="epub"/></time></a>
+        <a id="{tk:epub-date-id(.)}" href="back.xhtml#{tk:chronology-id(.)}"><time datetime="{(@when, @from)[1]}"><xsl:apply-templates mode="epub"/></time></a>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -136,11 +136,6 @@
   <xsl:function name="tk:epub-date-id" as="xs:string">
     <xsl:param name="el" as="element(tei:date)"/>
     <xsl:sequence select="'d-' || ($el/ancestor::tei:p[1]/@xml:id, 'x')[1] || '-' || (count($el/preceding::tei:date intersect $el/ancestor::tei:p[1]//tei:date) + 1)"/>
-  </xsl:function>
-
-  <xsl:function name="tk:epub-chronology-id" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="'date-' || replace(tk:date-key($el) || '/' || string($el/@to), '[^0-9A-Za-z-]', '_')"/>
   </xsl:function>
 
   <xsl:template match="tei:foreign" mode="epub" as="element()">
@@ -225,7 +220,7 @@
           <section aria-labelledby="chronology">
             <h2 id="chronology">Chronology</h2>
             <ul>
-              <xsl:for-each-group select="$dates" group-by="tk:epub-chronology-id(.)">
+              <xsl:for-each-group select="$dates" group-by="tk:chronology-id(.)">
                 <xsl:sort select="tk:date-key(.)"/>
                 <li id="{current-grouping-key()}"><xsl:value-of select="tk:date-label(.)"/>:
                   <xsl:for-each select="current-group()">

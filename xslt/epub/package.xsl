@@ -47,8 +47,7 @@
   <xsl:template match="tei:TEI" mode="epub-opf" as="element()">
     <xsl:variable name="header" as="element(tei:teiHeader)" select="tei:teiHeader"/>
     <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
-    <xsl:variable name="changed" as="xs:string" select="string((($header/tei:revisionDesc/tei:change/@when, $header/tei:fileDesc/tei:publicationStmt/tei:date/@when)
-      [matches(., '^\d{4}-\d{2}-\d{2}$')] ! string(.) => sort())[last()])"/>
+    <xsl:variable name="changed" as="xs:string" select="tk:last-change($header)"/>
     <package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="uid" xml:lang="{(@xml:lang, 'en')[1]}">
       <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
         <dc:identifier id="uid"><xsl:value-of select="tk:document-url(.)"/></dc:identifier>

@@ -104,10 +104,6 @@
     </xsl:choose>
   </xsl:template>
 
-  <xsl:function name="tk:chronology-id" as="xs:string">
-    <xsl:param name="el" as="element()"/>
-    <xsl:sequence select="'date-' || replace(tk:date-key($el) || '/' || string($el/@to), '[^0-9A-Za-z-]', '_')"/>
-  </xsl:function>
 
   <xsl:template match="tei:roleName" mode="reading" as="element()">
     <span class="role"><xsl:apply-templates mode="reading"/></span>

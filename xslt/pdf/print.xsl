@@ -26,8 +26,7 @@
     <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
     <xsl:variable name="authors" as="xs:string" select="string-join($header/tei:fileDesc/tei:titleStmt/tei:author ! normalize-space(.), ', ')"/>
     <xsl:variable name="version" as="xs:string" select="string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
-    <xsl:variable name="changed" as="xs:string" select="string((($header/tei:revisionDesc/tei:change/@when, $header/tei:fileDesc/tei:publicationStmt/tei:date/@when)
-      [matches(., '^\d{4}-\d{2}-\d{2}$')] ! string(.) => sort())[last()])"/>
+    <xsl:variable name="changed" as="xs:string" select="tk:last-change($header)"/>
     <html lang="{(@xml:lang, 'en')[1]}">
       <head>
         <meta charset="utf-8"/>

@@ -34,6 +34,17 @@ def write(staging: Path, rel: str, data: str | bytes) -> str:
     return rel
 
 
+def catalogue_page(stylesheet: str, records: list[str], params: dict[str, Any] | None = None) -> str:
+    """A site page made from the documents' catalogue records (the site index, the search page)."""
+    from lxml import etree
+
+    from .. import transform
+
+    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
+    html = transform.run(transform.compiled(stylesheet), transform.to_xdm(catalogue), params)
+    return html if html.endswith("\n") else html + "\n"
+
+
 @dataclass
 class DocContext:
     """What a format's ``render`` gets for one document."""

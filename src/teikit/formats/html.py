@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from lxml import etree
-
 from ..load import Document, Register
 from ..resources import xslt_path
-from . import READING, DocContext, Format, SiteContext
+from . import READING, DocContext, Format, SiteContext, catalogue_page
 
 ASSETS = ("teikit.css", "teikit.js")
 
@@ -62,12 +60,7 @@ def render(ctx: DocContext) -> list[str]:
 def site_index(records: list[str], formats: tuple[str, ...] = ()) -> str:
     """The site index page from the documents' catalogue records (linking the search page and the
     take-away formats the build writes)."""
-    from .. import transform
-
-    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
-    html = transform.run(transform.compiled("site.xsl"), transform.to_xdm(catalogue),
-                         {"search": "search" in formats, "formats": " ".join(formats)})
-    return html if html.endswith("\n") else html + "\n"
+    return catalogue_page("site.xsl", records, {"search": "search" in formats, "formats": " ".join(formats)})
 
 
 def site(ctx: SiteContext) -> list[str]:

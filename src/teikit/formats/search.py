@@ -33,7 +33,7 @@ from lxml.html import builder as E
 from ..errors import OutputError
 from ..load import Corpus, Document, Register
 from ..resources import xslt_path
-from . import READING, DocContext, Format, SiteContext
+from . import READING, DocContext, Format, SiteContext, catalogue_page
 
 # Where a build keeps the records, relative to the output folder (teikit's own, never published).
 RECORDS = Path(".teikit") / "search"
@@ -216,11 +216,7 @@ def _register_records(register_path: str, used: dict[str, list[str]]) -> dict[st
 
 def search_page(records: list[str]) -> str:
     """The site's search page from the documents' catalogue records."""
-    from .. import transform
-
-    catalogue = etree.fromstring("<catalogue>" + "".join(records) + "</catalogue>")
-    html = transform.run(transform.compiled("search-page.xsl"), transform.to_xdm(catalogue))
-    return html if html.endswith("\n") else html + "\n"
+    return catalogue_page("search-page.xsl", records)
 
 
 def site(ctx: SiteContext) -> list[str]:
