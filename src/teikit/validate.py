@@ -82,10 +82,24 @@ class _Checked:
 
 
 def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
-    """Grammar errors, with libxml2's cascade pruned: an ancestor that merely 'failed to validate
-    content' because of an error reported deeper down adds nothing for the reader."""
+    """Grammar errors, each at its culprit.  libxml2 decides whether the document is valid (fast);
+    when it is not, :mod:`teikit.rngcheck` walks the same grammar and names each mistake at its
+    place, once (libxml2's own messages cascade to ancestors and neighbours, some at other lines).
+    Should the two ever disagree, libxml2's messages are reported, with its cascade pruned."""
     rng = relaxng()
     if rng.validate(checked.tree):
+        return
+    from . import rngcheck
+
+    mistakes = rngcheck.check(rngcheck.load(schema_path("teikit.rng")), checked.tree.getroot())
+    if mistakes:
+        for m in mistakes:
+            if m.text is not None:
+                line, col = checked.map.text_position(m.node, m.text, m.tail_of, m.before)
+            else:
+                line, col = checked.map.position(m.node, m.attribute)
+            xpath = readable_xpath(m.node) + (f"/@{m.attribute}" if m.attribute else "")
+            yield Problem(checked.name, line, col, ERROR, m.rule, m.message, xpath)
         return
     found = [(checked.element(e.path) if e.path else None, e) for e in rng.error_log]
     located = [el for el, _ in found if el is not None]
@@ -411,7 +425,11 @@ def check_and_load(path: Path, register: Register | None, *,
     if foreign:  # the cause, alone: the grammar and the rules would only report its consequences
         return sorted(foreign), used_ids(checked.tree), None
     problems = list(_grammar_problems(checked))
-    problems += _schematron_problems(checked, register)
+    # A rule that fires where the grammar already named the mistake (a malformed date, a missing
+    # passage ID) says the same thing again: the grammar's line is the one reported.
+    taken = {(p.line, p.column) for p in problems} | {checked.locate(p.xpath.rpartition("/@")[0] or p.xpath)
+                                                      for p in problems if p.xpath}
+    problems += [p for p in _schematron_problems(checked, register) if (p.line, p.column) not in taken]
     problems += _reserved_problems(checked)
     problems += _control_problems(checked)
     if lint and register is not None:
@@ -525,6 +543,7 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
     register_only = target is not None and target.is_file() and target.name == REGISTER_FILE
     used: set[str] = set()
     unreadable = False
+    failing: set[str] = set()
     if not register_only:
         identities: list[tuple[Path, str]] = []
         for path in corpus.document_paths:
@@ -533,6 +552,8 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
                 problems = [p for p in problems if p.rule not in _REGISTER_RULES]
             used |= ids
             unreadable = unreadable or any(is_unparsed(p) for p in problems)
+            if any(p.severity == ERROR for p in problems):
+                failing.add(str(path))
             if doc is not None:
                 identities.append((path, doc.id))
             yield from problems
@@ -543,11 +564,13 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
             used = _used_ids(p for p in corpus.root.glob("*.xml") if p.name != REGISTER_FILE)
         yield from check_register(corpus.register_path, register, None if unreadable else used)
     if (target is None or target.is_dir()) and not unreadable:
-        yield from stability_problems(corpus)
+        yield from stability_problems(corpus, frozenset(failing))
 
 
-def stability_problems(corpus: Corpus) -> list[Problem]:
-    """Published passage IDs that disappeared, were reused or changed without a recorded revision."""
+def stability_problems(corpus: Corpus, skip: frozenset[str] = frozenset()) -> list[Problem]:
+    """Published passage IDs that disappeared, were reused or changed without a recorded revision
+    (not looked for in the documents named in ``skip``, which have errors of their own: as in a
+    build, the mistake is reported, not its consequences for the citations)."""
     from .passages import check_stability
 
     path, manifest = corpus.root / MANIFEST_FILE, None
@@ -557,7 +580,7 @@ def stability_problems(corpus: Corpus) -> list[Problem]:
         return [Problem.from_error(exc, str(path))]
     if manifest is None:
         return []
-    return _stability(path, check_stability(corpus, manifest))
+    return _stability(path, check_stability(corpus, manifest, skip))
 
 
 def load_corpus_manifest(corpus: Corpus) -> dict[str, object] | None:

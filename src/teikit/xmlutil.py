@@ -195,6 +195,23 @@ class SourceMap:
         return self._line_col(m.start())
 
 
+    def text_position(self, parent: etree._Element, text: str, after: etree._Element | None,
+                      before: etree._Element | None) -> tuple[int, int]:
+        """(line, column) of the first word of ``text``: the text that opens ``parent``
+        (``after`` None) or follows its child ``after``, ending where ``before`` (the next child)
+        starts.  Searched for in the source between those tags; the tag's own place where an
+        entity reference hides the words."""
+        words = text.strip()[:20]
+        owner = after if after is not None else parent
+        m = self._tags.get(owner)
+        if m is None or not words:
+            return self.position(owner)
+        end = self._tags[before].start() if before is not None and before in self._tags else len(self._text)
+        found = (self._text.rfind(words, m.end(), end) if after is not None
+                 else self._text.find(words, m.end(), end))
+        return self._line_col(found) if found >= 0 else self.position(owner)
+
+
 def readable_xpath(el: etree._Element) -> str:
     """An XPath a person can read, with ``tei:`` prefixes and positions only where needed."""
     steps = []
