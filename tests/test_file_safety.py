@@ -516,6 +516,7 @@ def _two_documents(tmp_path: Path, first: str, second: str) -> Path:
     tei = tmp_path / "tei"
     tei.mkdir()
     shutil.copy(TEI_DIR / "register.xml", tei)
+    shutil.copy(TEI_DIR / "teikit.toml", tei)
     source = (TEI_DIR / "deutscher-1959-khrushchev-mao.xml").read_text(encoding="utf-8")
     for name, ident in (("a.xml", first), ("b.xml", second)):
         (tei / name).write_text(source.replace('xml:id="deutscher-1959-khrushchev-mao"', f'xml:id="{ident}"', 1),

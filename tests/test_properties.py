@@ -63,6 +63,7 @@ def corpus(tmp: Path, data: bytes) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     shutil.copyfile(TEI_DIR / "register.xml", folder / "register.xml")
+    shutil.copyfile(TEI_DIR / "teikit.toml", folder / "teikit.toml")
     (folder / "doc.xml").write_bytes(data)
     return folder
 

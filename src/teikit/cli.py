@@ -216,7 +216,7 @@ def validate(paths: tuple[Path, ...], tei_dir: Path | None, fmt: str, no_lint: b
         for p in problems:
             echo(str(p))
     errors = [p for p in problems if p.severity == ERROR]
-    if any(p.rule in ("unreadable", "usage") for p in errors):
+    if any(p.rule in ("unreadable", "usage", "config") for p in errors):
         sys.exit(2)
     if errors:
         if fmt == "text":
@@ -224,6 +224,41 @@ def validate(paths: tuple[Path, ...], tei_dir: Path | None, fmt: str, no_lint: b
         sys.exit(1)
     if fmt == "text":
         echo(f"valid: {len(problems)} warning(s)", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=PATH_ARG, metavar="[FILE]...")
+@corpus_dir()
+@click.option("--check", is_flag=True, help="Change nothing: exit 1 if a file lacks passage IDs or a citeStructure.")
+@reports_errors
+def ids(files: tuple[Path, ...], tei_dir: Path | None, check: bool) -> None:
+    """Give the divisions and blocks of each TEI FILE (default: every document of the corpus)
+    passage IDs (s1…, p1…) and add the citeStructure that says how they are cited, changing
+    nothing else in the file.
+
+    Existing IDs are kept; new ones skip the numbers already used.  A file is replaced only once
+    the edited copy has been checked to differ by the new IDs and refsDecl alone.
+    """
+    from .ids import add_ids, write_ids
+
+    if files and tei_dir is not None:
+        raise click.UsageError("give FILE arguments or --tei-dir, not both")
+    if not files:
+        files = tuple(discover(tei_dir).document_paths)
+    missing = 0
+    for path in files:
+        added = add_ids(path)[1] if check else write_ids(path)
+        if added.anything:
+            missing += 1
+            what = [f"{added.sections} division ID(s)" if added.sections else "",
+                    f"{added.blocks} block ID(s)" if added.blocks else "",
+                    "a citeStructure" if added.cite_structure else ""]
+            verb = "lacks" if check else "added"
+            echo(f"{path}: {verb} {', '.join(w for w in what if w)}")
+        else:
+            echo(f"{path}: every passage has an ID", err=True)
+    if check and missing:
+        sys.exit(1)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

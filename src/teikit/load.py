@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
+from .config import Config, load_config
 from .errors import InvalidInput, Unreadable, UsageProblem
 from .outdir import has_marker
 from .resources import resource_dir
@@ -94,10 +95,14 @@ class Document:
         return self.text_of("tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition/@n")
 
     def sections(self) -> list[etree._Element]:
-        return self.xpath("tei:text/tei:body/tei:div")
+        """The body's divisions, at any depth."""
+        return self.xpath("tei:text/tei:body//tei:div")
 
     def paragraphs(self) -> list[etree._Element]:
-        return self.xpath("tei:text/tei:body/tei:div/tei:p")
+        """The body's passage blocks (paragraphs, verse groups, speeches…; see teikit.passages)."""
+        from .passages import is_passage_block
+
+        return [el for el in self.xpath("tei:text/tei:body//tei:*") if is_passage_block(el)]
 
     def mentions(self) -> Counter[str]:
         """Counts of marked mentions in the body by element name (plus ``date``)."""
@@ -128,6 +133,15 @@ class Register:
                 if ident:
                     entries[ident] = el
         return cls(path, tree, entries)
+
+    @classmethod
+    def empty(cls, path: Path) -> Register:
+        """A register with no entries (for a corpus that has none)."""
+        tree = etree.ElementTree(etree.fromstring(
+            f'<TEI xmlns="{TEI_NS}"><teiHeader><fileDesc><titleStmt><title>Register</title></titleStmt>'
+            "<publicationStmt><p>None.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc>"
+            "</teiHeader><standOff/></TEI>"))
+        return cls(path, tree, {})
 
     def derived(self, key: str, make: Callable[[Register], T]) -> T:
         """A value computed once from this register (cached on it), e.g. lint patterns."""
@@ -231,13 +245,29 @@ class Corpus:
         return cls(path, docs, reg if reg.is_file() else None, notice)
 
     @cached_property
+    def config(self) -> Config:
+        """The corpus's settings (``teikit.toml``; see :mod:`teikit.config`)."""
+        return load_config(self.root)
+
+    @cached_property
     def register(self) -> Register | None:
-        return Register.load(self.register_path) if self.register_path else None
+        """The register; under the ``tei`` profile a corpus may have none (its names may point
+        into the documents themselves), and then an empty one stands in."""
+        if self.register_path:
+            return Register.load(self.register_path)
+        return None if self.config.strict else Register.empty(self.root / REGISTER_FILE)
 
     def load_document(self, path: Path) -> Document:
+        """A document as teikit renders and cites it (under the ``tei`` profile with the passage
+        IDs it lacks given in memory: :func:`teikit.ids.prepare`)."""
         tree = parse_file(path)
         require_tei(tree, str(path))
-        return Document(path, tree)
+        doc = Document(path, tree)
+        if not self.config.strict:
+            from .ids import prepare
+
+            prepare(doc)
+        return doc
 
     def iter_documents(self) -> Iterator[Document]:
         for p in self.document_paths:

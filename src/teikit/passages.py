@@ -36,6 +36,34 @@ _URL = re.compile(rf"^https?://[^\s#]*?/(?P<doc>{_DOC})/?#(?P<ref>.+)$")
 MANIFEST_FILE = "passages.json"
 
 
+# The blocks of text a reader cites in a document of any shape (each is a passage with a ¶ number,
+# like the edition's paragraphs); divisions are the sections.  A block inside another block (a
+# list in a paragraph, a quotation in a speech) belongs to the outer one.
+PASSAGE_BLOCKS = frozenset(("p", "ab", "lg", "sp", "list", "table", "quote", "figure", "opener", "closer",
+                            "postscript", "castList", "stage", "listBibl", "cit", "l", "label", "spGrp"))
+_BLOCK_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in PASSAGE_BLOCKS)
+_DIV = f"{{{TEI_NS}}}div"
+# Inside these a block is part of something else, not a passage of the text.
+_NOT_TEXT = frozenset(f"{{{TEI_NS}}}{name}" for name in ("note", "figure", "castList", "listBibl", "table", "list"))
+
+
+def is_passage_block(el: etree._Element) -> bool:
+    """Whether ``el`` (inside the body) is a block a reader cites: not inside another block."""
+    if el.tag not in _BLOCK_TAGS:
+        return False
+    for a in el.iterancestors():
+        if a.tag in _BLOCK_TAGS or a.tag in _NOT_TEXT:
+            return False
+        if a.tag == _DIV:
+            return True
+    return True
+
+
+def passage_elements(body: etree._Element) -> list[etree._Element]:
+    """The body's divisions and passage blocks in document order."""
+    return [el for el in body.iter(_DIV, *_BLOCK_TAGS) if el.tag == _DIV or is_passage_block(el)]
+
+
 @dataclass(frozen=True)
 class Passage:
     """One citable unit: a section or a paragraph of a document."""
@@ -45,10 +73,14 @@ class Passage:
     kind: str  # "section" or "paragraph"
     section: str  # the section's ID (itself for a section)
     index: int  # position in document order among all passages
+    number: int = 0  # position among the passages of its kind, from 1 (the ¶ number)
 
     @property
     def label(self) -> str:
-        return f"¶{self.id[1:]}" if self.kind == "paragraph" else f"section {self.id[1:]}"
+        """¶12 or section 3: the number in the ID where it is the house form (p12, s3), else the
+        passage's position among its kind."""
+        shown = self.id[1:] if re.fullmatch(r"[ps]\d+", self.id) else str(self.number)
+        return f"¶{shown}" if self.kind == "paragraph" else f"section {shown}"
 
 
 class PassageIndex:
@@ -58,15 +90,23 @@ class PassageIndex:
         self.doc = doc
         self.passages: list[Passage] = []
         self.elements: dict[str, etree._Element] = {}
-        for div in doc.sections():
-            sid = div.get(XML_ID, "")
-            self._add(Passage(doc.id, sid, "section", sid, len(self.passages)), div)
-            for p in div.iterfind("tei:p", NS):
-                self._add(Passage(doc.id, p.get(XML_ID, ""), "paragraph", sid, len(self.passages)), p)
+        self._counts: dict[str, int] = {}
+        body = doc.root.find("tei:text/tei:body", NS)
+        for el in passage_elements(body) if body is not None else []:
+            ident = el.get(XML_ID, "")
+            if el.tag == _DIV:
+                self._add(Passage(doc.id, ident, "section", ident, len(self.passages)), el)
+            else:
+                div = next(el.iterancestors(_DIV), None)
+                self._add(Passage(doc.id, ident, "paragraph", div.get(XML_ID, "") if div is not None else "",
+                                  len(self.passages)), el)
         self.by_id = {p.id: p for p in self.passages}
 
     def _add(self, passage: Passage, el: etree._Element) -> None:
-        self.passages.append(passage)
+        from dataclasses import replace
+
+        self._counts[passage.kind] = self._counts.get(passage.kind, 0) + 1
+        self.passages.append(replace(passage, number=self._counts[passage.kind]))
         self.elements[passage.id] = el
 
     def paragraphs(self) -> list[Passage]:

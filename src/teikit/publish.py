@@ -173,8 +173,12 @@ def dependency_keys(corpus: Corpus, options: BuildOptions) -> tuple[str, str]:
     register = [("register", corpus.register_path)] if corpus.register_path else []
     manifest = corpus.root / "passages.json"
     register += [("manifest", manifest)] if manifest.is_file() else []
-    schema = [(f"schema/{name}", schema_path(name)) for name in ("teikit.rng", "teikit.sch.xsl")]
-    validate_key = _hash_files(schema + register) + __version__
+    schema = [(f"schema/{name}", schema_path(name)) for name in ("teikit.rng", "tei.rng", "teikit.sch.xsl")]
+    config = corpus.config  # the profile and the project's own rules decide what is valid
+    project = [("config", config.path)] if config.path else []
+    project += [("project/relaxng", config.relaxng)] if config.relaxng else []
+    project += [(f"project/schematron{i}", p) for i, p in enumerate(config.schematron)]
+    validate_key = _hash_files(schema + register + project) + __version__
     xslt = resource_dir("xslt")
     stylesheets = sorted((p.relative_to(xslt).as_posix(), p) for p in xslt.rglob("*") if p.is_file())
     render_key = _hash_files(stylesheets + register) + __version__ + options.render_key()
@@ -357,7 +361,7 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
         return record, None
     doc: Document | None = None
     if need_validate and part != READING:
-        problems, used, doc = check_and_load(path, corpus.register)
+        problems, used, doc = check_and_load(path, corpus.register, config=corpus.config, root=corpus.root)
         if doc is not None and _WORKER["manifest"] is not None and not any(p.severity == ERROR for p in problems):
             problems += document_stability_problems(doc, corpus.root / MANIFEST_FILE, _WORKER["manifest"])
         record.problems = [asdict(p) for p in problems]
@@ -370,6 +374,10 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
 
     try:
         doc = doc or corpus.load_document(path)
+        if not corpus.config.strict:
+            from .ids import prepare
+
+            prepare(doc)
         _safe_id(doc)
         if corpus.register is None:
             raise InvalidInput("no register.xml beside the documents", path=str(corpus.root))

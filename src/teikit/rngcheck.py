@@ -89,6 +89,11 @@ class Grammar:
         self.text = self._make("text")
         self.text.nullable = True
         root = tree.getroot()
+        unsupported = [el for el in root.iter() if isinstance(el.tag, str) and (
+            etree.QName(el).localname in ("include", "externalRef", "parentRef") or el.get("combine")
+            or (etree.QName(el).localname == "grammar" and el is not root))]
+        if unsupported:
+            raise ValueError(f"not a simplified grammar: <{etree.QName(unsupported[0]).localname}>")
         self._defines = {d.get("name"): d for d in root.iter(f"{{{RNG_NS}}}define")}
         self._content: dict[str, Pattern] = {}
         self._building: dict[str, Pattern] = {}
@@ -174,6 +179,7 @@ class Grammar:
 
     def _named(self, el: etree._Element, ns: str) -> tuple[NameClass, list[etree._Element]]:
         """An element or attribute pattern's name class and its content patterns."""
+        ns = _inherited_ns(el) if ns == "" else ns
         if el.get("name") is not None:
             default_ns = "" if etree.QName(el).localname == "attribute" else ns
             nc = NameClass("name", el.get("ns", default_ns), el.get("name", "").strip())
@@ -480,6 +486,7 @@ _DATATYPES = {
     "NCName": "a name without spaces or colons", "anyURI": "a URI", "language": "a language tag such as “en”",
     "nonNegativeInteger": "a whole number", "integer": "a whole number", "boolean": "true or false",
     "decimal": "a number", "token": "a word", "string": "text",
+    "ID": "an identifier (letters, digits, “_”, “-” and “.”, starting with a letter or “_”)",
 }
 
 
@@ -489,6 +496,14 @@ def _describe(dt: tuple[str, str, tuple[tuple[str, str], ...]]) -> str:
     for k, v in params:
         text += f" ({k} {v})" if k != "pattern" else f" matching {v}"
     return text
+
+
+def _inherited_ns(el: etree._Element) -> str:
+    """The ``ns`` in scope at ``el`` (its own or its nearest ancestor's; "" where none says)."""
+    for node in (el, *el.iterancestors()):
+        if node.get("ns") is not None:
+            return node.get("ns", "")
+    return ""
 
 
 def _inherited_library(el: etree._Element) -> str:

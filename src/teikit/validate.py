@@ -17,18 +17,56 @@ from typing import Any
 from lxml import etree
 
 from . import transform
-from .errors import InvalidInput, TeikitError, ValidationFailed
+from .config import CONFIG_FILE, Config
+from .errors import InvalidInput, TeikitError, UsageProblem, ValidationFailed
 from .load import MENTION_KINDS, REGISTER_FILE, REGISTER_KINDS, Corpus, Document, Register, require_tei
-from .passages import MANIFEST_FILE
+from .passages import MANIFEST_FILE, is_passage_block
 from .problems import ERROR, WARNING, Problem, is_unparsed
 from .resources import schema_path
-from .xmlutil import NS, TEI_NS, XML_ID, XML_NS, SourceMap, local_name, parse_bytes, read_bytes, readable_xpath
+from .xmlutil import (
+    NS,
+    TEI_NS,
+    XML_ID,
+    XML_NS,
+    SourceMap,
+    local_name,
+    parse_bytes,
+    parse_file,
+    read_bytes,
+    readable_xpath,
+    source_line,
+)
+
+
+def grammar_file(profile: str = "house") -> Path:
+    """The grammar of a profile: teikit's house subset, or ordinary TEI (see :mod:`teikit.config`)."""
+    return schema_path("teikit.rng" if profile == "house" else "tei.rng")
 
 
 @cache
-def relaxng() -> etree.RelaxNG:
-    """The project grammar (Jing-simplified, so libxml2 loads it at once)."""
-    return etree.RelaxNG(etree.parse(str(schema_path("teikit.rng"))))
+def relaxng(profile: str = "house") -> etree.RelaxNG:
+    """A profile's grammar (Jing-simplified, so libxml2 loads it at once), compiled once per process."""
+    return etree.RelaxNG(etree.parse(str(grammar_file(profile))))
+
+
+@cache
+def _project_grammar(path: Path, root: Path) -> etree.RelaxNG:
+    """A project's own grammar (``[schema] relaxng``), which may include only files inside the
+    corpus folder ``root`` (libxml2 would otherwise read whatever its include names)."""
+    try:
+        tree = parse_file(path)
+    except TeikitError as exc:
+        raise UsageProblem(f"the project grammar {exc.message}", path=str(path), rule="config") from None
+    for ref in tree.iter("{http://relaxng.org/ns/structure/1.0}include", "{http://relaxng.org/ns/structure/1.0}externalRef"):
+        href = ref.get("href", "")
+        target = (path.parent / href).resolve()
+        if "://" in href or not target.is_relative_to(root.resolve()) or not target.is_file():
+            raise UsageProblem(f"the project grammar includes “{href}”, which is not a file inside the corpus folder",
+                               path=str(path), line=source_line(ref) or None, rule="config")
+    try:
+        return etree.RelaxNG(tree)
+    except etree.RelaxNGParseError as exc:
+        raise UsageProblem(f"not a usable RELAX NG grammar: {exc}", path=str(path), rule="config") from None
 
 
 @cache
@@ -53,7 +91,8 @@ def _rng_message(message: str) -> str:
 class _Checked:
     """One parsed file with its source map, for turning paths into locations."""
 
-    def __init__(self, path: Path, data: bytes, tree: etree._ElementTree) -> None:
+    def __init__(self, path: Path, data: bytes, tree: etree._ElementTree, config: Config | None = None) -> None:
+        self.config = config or Config(profile="house")
         self.name = str(path)
         self.tree = tree
         self.data = data
@@ -81,17 +120,79 @@ class _Checked:
         return self.map.position(el, attr) if el is not None else (0, 0)
 
 
+class _MappedSource:
+    """A source map for a copy of the tree: positions of the copy's elements are those of the
+    original elements they were copied from."""
+
+    def __init__(self, original: SourceMap, back: dict[etree._Element, etree._Element]) -> None:
+        self.original, self.back = original, back
+
+    def position(self, el: etree._Element, attr: str | None = None) -> tuple[int, int]:
+        return self.original.position(self.back.get(el, el), attr)
+
+    def text_position(self, parent: etree._Element, text: str, after: etree._Element | None,
+                      before: etree._Element | None) -> tuple[int, int]:
+        return self.original.text_position(self.back.get(parent, parent), text,
+                                           self.back.get(after, after) if after is not None else None,
+                                           self.back.get(before, before) if before is not None else None)
+
+
+class _WithoutForeign(_Checked):
+    """A document with its elements and attributes from other namespaces taken out (``tei``
+    profile: they are reported as warnings and ignored), still located in the original file."""
+
+    def __init__(self, checked: _Checked) -> None:
+        import copy
+
+        tree = copy.deepcopy(checked.tree)
+        back = {c: o for c, o in zip(tree.iter(), checked.tree.iter(), strict=True) if isinstance(c.tag, str)}
+        for el in list(tree.iter()):
+            if not isinstance(el.tag, str):
+                continue
+            for name in list(el.attrib):
+                if etree.QName(name).namespace not in (None, *_ALLOWED_NAMESPACES):
+                    del el.attrib[name]
+            if etree.QName(el).namespace not in _ALLOWED_NAMESPACES and el.getparent() is not None:
+                _remove_keeping_tail(el)
+        super().__init__(Path(checked.name), checked.data, tree, checked.config)
+        self._source = _MappedSource(checked.map, back)
+
+    @property
+    def map(self) -> _MappedSource:  # type: ignore[override]
+        return self._source
+
+
+def _remove_keeping_tail(el: etree._Element) -> None:
+    parent = el.getparent()
+    assert parent is not None
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
 def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
     """Grammar errors, each at its culprit.  libxml2 decides whether the document is valid (fast);
     when it is not, :mod:`teikit.rngcheck` walks the same grammar and names each mistake at its
     place, once (libxml2's own messages cascade to ancestors and neighbours, some at other lines).
     Should the two ever disagree, libxml2's messages are reported, with its cascade pruned."""
-    rng = relaxng()
+    yield from _explained(checked, relaxng(checked.config.profile), grammar_file(checked.config.profile), "")
+
+
+def _explained(checked: _Checked, rng: etree.RelaxNG, source: Path, prefix: str) -> Iterator[Problem]:
+    """One grammar's problems: libxml2 decides, :mod:`teikit.rngcheck` explains (see above)."""
     if rng.validate(checked.tree):
         return
     from . import rngcheck
 
-    mistakes = rngcheck.check(rngcheck.load(schema_path("teikit.rng")), checked.tree.getroot())
+    try:
+        grammar = rngcheck.load(source)
+    except ValueError:  # a project grammar the explaining checker cannot read: libxml2's messages
+        grammar = None
+    mistakes = rngcheck.check(grammar, checked.tree.getroot()) if grammar is not None else []
     if mistakes:
         for m in mistakes:
             if m.text is not None:
@@ -99,7 +200,7 @@ def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
             else:
                 line, col = checked.map.position(m.node, m.attribute)
             xpath = readable_xpath(m.node) + (f"/@{m.attribute}" if m.attribute else "")
-            yield Problem(checked.name, line, col, ERROR, m.rule, m.message, xpath)
+            yield Problem(checked.name, line, col, ERROR, prefix + m.rule, m.message, xpath)
         return
     found = [(checked.element(e.path) if e.path else None, e) for e in rng.error_log]
     located = [el for el, _ in found if el is not None]
@@ -108,7 +209,7 @@ def _grammar_problems(checked: _Checked) -> Iterator[Problem]:
                 other is not el and el in other.iterancestors() for other in located):
             continue
         line, col = checked.map.position(el) if el is not None else (entry.line, entry.column)
-        yield Problem(checked.name, line or entry.line, col, ERROR, "grammar",
+        yield Problem(checked.name, line or entry.line, col, ERROR, prefix + "grammar",
                       _rng_message(entry.message), readable_xpath(el) if el is not None else "")
 
 
@@ -146,9 +247,9 @@ def _foreign_problems(checked: _Checked) -> list[Problem]:
 
 
 @cache
-def _vocabulary() -> tuple[frozenset[str], frozenset[str]]:
-    """The element and (unqualified) attribute names the edition's grammar knows."""
-    rng = etree.parse(str(schema_path("teikit.rng")))
+def _vocabulary(profile: str = "house") -> tuple[frozenset[str], frozenset[str]]:
+    """The element and (unqualified) attribute names a profile's grammar knows."""
+    rng = etree.parse(str(grammar_file(profile)))
     ns = {"r": "http://relaxng.org/ns/structure/1.0"}
     found_elements = rng.xpath("//r:element/@name", namespaces=ns)
     found_attributes = rng.xpath("//r:attribute[not(@ns) or @ns = '']/@name", namespaces=ns)
@@ -171,7 +272,8 @@ def _unknown_name_problems(checked: _Checked) -> list[Problem]:
     or an attribute the grammar does not know (a typo, a wrong case), named at its own place with
     the name meant.  Reported alone, before the grammar, whose own report of a misspelt name is a
     cascade of errors about its neighbours that never names it."""
-    elements, attributes = _vocabulary()
+    elements, attributes = _vocabulary(checked.config.profile)
+    whose = "the edition's TEI" if checked.config.strict else "TEI as teikit knows it"
     problems = []
     for el in checked.tree.getroot().iter(f"{{{TEI_NS}}}*"):
         local = etree.QName(el).localname
@@ -179,14 +281,14 @@ def _unknown_name_problems(checked: _Checked) -> list[Problem]:
             line, col = checked.map.position(el)
             meant = _did_you_mean(local, elements)
             problems.append(Problem(checked.name, line, col, ERROR, "grammar-unknown-element",
-                                    f"<{local}> is not an element of the edition's TEI"
+                                    f"<{local}> is not an element of {whose}"
                                     + (f": did you mean <{meant}>?" if meant else ""), readable_xpath(el)))
         for name in map(str, el.attrib):
             if etree.QName(name).namespace is None and name not in attributes:
                 line, col = checked.map.position(el, name)
                 meant = _did_you_mean(name, attributes)
                 problems.append(Problem(checked.name, line, col, ERROR, "grammar-unknown-attribute",
-                                        f"@{name} (on <{local}>) is not an attribute of the edition's TEI"
+                                        f"@{name} (on <{local}>) is not an attribute of {whose}"
                                         + (f": did you mean @{meant}?" if meant else ""),
                                         readable_xpath(el) + f"/@{name}"))
     return problems
@@ -245,11 +347,11 @@ def _id_position(path: Path) -> tuple[int, int]:
     return checked.map.position(root, "xml:id" if root.get(XML_ID) is not None else None)
 
 
-def _schematron_problems(checked: _Checked, register: Register | None) -> Iterator[Problem]:
+def _schematron_problems(checked: _Checked, register: Register | None, validator: Any = None) -> Iterator[Problem]:
     source = checked.doc.xdm()
     params: dict[str, object] = {"register": register.xdm() if register is not None else source}
     try:
-        report = transform.run(schematron_validator(), source, params)
+        report = transform.run(validator or schematron_validator(), source, params)
     except TeikitError as exc:
         # The rules assume the grammar's structure; a document far from it can make one of them
         # fail to evaluate.  That is a finding about the document, not a crash of the validator.
@@ -381,11 +483,181 @@ def _control_problems(checked: _Checked) -> Iterator[Problem]:
                           readable_xpath(el))
 
 
-def _parse(path: Path) -> _Checked:
+def _parse(path: Path, config: Config | None = None) -> _Checked:
     data = read_bytes(path)
     tree = parse_bytes(data, str(path))
     require_tei(tree, str(path))
-    return _Checked(path, data, tree)
+    return _Checked(path, data, tree, config)
+
+
+# How the house rules (schema/teikit.sch) apply under the "tei" profile: the house conventions
+# are dropped (each has a house warning or a lint of its own instead: see _house_warnings) or
+# become warnings; the rest (dates, identifiers, safe links, pointers into the register) hold as
+# errors in every profile.
+_DROPPED_UNDER_TEI = frozenset({
+    "ref-form", "note-target", "note-source", "sic-explained", "said-who", "who-target-person",
+    "citestructure-scheme", "edition-version-recorded", "passage-id-section", "passage-id-paragraph",
+    "date-value", "register-preferred-name"})
+_WARNINGS_UNDER_TEI = frozenset({"mention-ref", "foreign-lang-declared"})
+# Elements whose @from and @to are not dates (pages, lines, folios): the date rules skip them.
+_NOT_DATED = frozenset({"biblScope", "citedRange", "locus", "locusGrp", "span", "relation", "milestone"})
+
+
+_ENTITY_ELEMENTS = frozenset({"person", "personGrp", "place", "org", "event", "teiHeader", "standOff"})
+
+
+def _profiled(checked: _Checked, problems: Iterable[Problem]) -> Iterator[Problem]:
+    """The Schematron's problems as the corpus's profile has them."""
+    root = checked.tree.getroot()
+    for p in problems:
+        if checked.config.strict:
+            yield p
+        elif p.rule == "mention-ref":
+            el = checked.element(p.xpath)
+            if el is not None and any(local_name(a) in _ENTITY_ELEMENTS for a in el.iterancestors()):
+                continue  # an entry's own name (a place in a listPlace of the back), not a mention
+            name = p.message.partition("must point")[0].strip()
+            yield Problem(p.file, p.line, p.column, WARNING, p.rule,
+                          f"{name} is linked to no entry: add @ref (register.xml#ID, #ID of a person, place… in "
+                          "this file, or FILE.xml#ID) to index it", p.xpath)
+        elif p.rule in _WARNINGS_UNDER_TEI:
+            yield Problem(p.file, p.line, p.column, WARNING, p.rule, p.message, p.xpath)
+        elif p.rule.startswith("date-") and (el := checked.element(p.xpath)) is not None \
+                and local_name(el) in _NOT_DATED:
+            continue
+        elif p.rule == "document-id-form" and root.get(XML_ID) is None:
+            yield from _stem_id_problems(checked)
+        elif p.rule not in _DROPPED_UNDER_TEI:
+            yield p
+
+
+def _stem_id_problems(checked: _Checked) -> list[Problem]:
+    """A document without ``TEI/@xml:id`` is named by its file name, which must then be a usable ID."""
+    from .load import DOCUMENT_ID
+
+    stem = checked.doc.id
+    if re.fullmatch(DOCUMENT_ID, stem):
+        return []
+    line, col = checked.map.position(checked.tree.getroot())
+    return [Problem(checked.name, line, col, ERROR, "document-id-form",
+                    f"the document has no xml:id, so its file name “{stem[:80]}” names its output folder and URL, "
+                    "and cannot: give TEI an xml:id of ASCII letters, digits, “_”, “-” and “.”", "/tei:TEI")]
+
+
+def _house_warnings(checked: _Checked) -> list[Problem]:
+    """What the house profile would demand, as warnings that say what supplies it (``tei``
+    profile only): an edition version, the document's identifier, a citeStructure, passage IDs."""
+    root = checked.tree.getroot()
+    if root.find("tei:text", NS) is None:  # a register or a standOff file: no passages, no edition
+        return []
+    found: list[Problem] = []
+
+    def warn(el: etree._Element, rule: str, message: str) -> None:
+        line, col = checked.map.position(el)
+        found.append(Problem(checked.name, line, col, WARNING, rule, message, readable_xpath(el)))
+
+    header = root.find("tei:teiHeader", NS)
+    file_desc = header.find("tei:fileDesc", NS) if header is not None else None
+    where = file_desc if file_desc is not None else root
+    if not root.xpath("tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition[@n]", namespaces=NS):
+        warn(where, "house-edition-version", "no edition version: add <editionStmt><edition n=\"1.0.0\">…</edition>"
+             "</editionStmt> after titleStmt (citations and the DTS API name the version they quote)")
+    if not root.xpath("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno[@type='teikit']", namespaces=NS):
+        warn(where, "house-document-idno", "no document identifier: add <idno type=\"teikit\">"
+             f"{checked.doc.id}</idno> to publicationStmt (until then the "
+             + ("xml:id" if root.get(XML_ID) else "file name") + " is used)")
+    if not root.xpath("tei:teiHeader/tei:encodingDesc/tei:refsDecl/tei:citeStructure", namespaces=NS):
+        warn(where, "house-cite-structure", "no citeStructure says how passages are cited: run "
+             f"`teikit ids {checked.name}` to add it with the passage IDs")
+    body = root.find("tei:text/tei:body", NS)
+    if body is not None:
+        lacking = [el for el in body.iter(f"{{{TEI_NS}}}*") if el.get(XML_ID) is None and (
+            local_name(el) == "div" or is_passage_block(el))]
+        if lacking:
+            warn(lacking[0], "house-passage-ids", f"{len(lacking)} division(s) and block(s) of the text have no "
+                 "passage ID "
+                 f"(this is the first): run `teikit ids {checked.name}` to give them stable ones (until then "
+                 "teikit numbers them by position, and an edit moves them)")
+    return found
+
+
+_POINTERS = ("ref", "who", "target", "corresp", "source")
+
+
+def _pointer_problems(checked: _Checked, root: Path) -> list[Problem]:
+    """Rule ``pointer-target``: a pointer to ``#ID`` names an element of this document, and one to
+    ``FILE.xml#ID`` an element of that file of the corpus (``tei`` profile; the house rules check
+    the house's own pointers).  Other files are read only inside the corpus folder."""
+    ids = {str(v) for v in checked.tree.xpath("//@xml:id")}  # type: ignore[union-attr]
+    problems: list[Problem] = []
+    for el in checked.tree.getroot().iter(f"{{{TEI_NS}}}*"):
+        for name in _POINTERS:
+            value = el.get(name)
+            if not value:
+                continue
+            for token in value.split():
+                file, hash_, ident = token.partition("#")
+                if not hash_ or "://" in file or ":" in file:
+                    continue
+                if file == "":
+                    ok = ident in ids
+                elif file == REGISTER_FILE:
+                    continue  # the register rules check these (ref-target-exists)
+                else:
+                    ok = ident in _ids_of(root, file)
+                if not ok:
+                    line, col = checked.map.position(el, name)
+                    where = file if file else "this document"
+                    # A warning: TEI does not require a pointer to land (projects resolve some
+                    # elsewhere), but a reader's link will lead nowhere.
+                    problems.append(Problem(checked.name, line, col, WARNING, "pointer-target",
+                                            f"@{name}=“{token}” on <{local_name(el)}> points at no element of {where}",
+                                            readable_xpath(el) + f"/@{name}"))
+    return problems
+
+
+def _ids_of(root: Path, file: str) -> frozenset[str]:
+    target = (root / file).resolve()
+    if not target.is_relative_to(root.resolve()) or not target.is_file():
+        return frozenset()
+    return _ids_in(target, target.stat().st_mtime_ns)
+
+
+@cache
+def _ids_in(path: Path, _mtime: int) -> frozenset[str]:
+    try:
+        tree = parse_bytes(read_bytes(path), str(path))
+    except TeikitError:
+        return frozenset()
+    return frozenset(str(v) for v in tree.xpath("//@xml:id"))  # type: ignore[union-attr]
+
+
+def _project_problems(checked: _Checked, register: Register | None, root: Path) -> list[Problem]:
+    """The project's own grammar and Schematron (``teikit.toml`` [schema]), after teikit's."""
+    problems: list[Problem] = []
+    config = checked.config
+    if config.relaxng is not None:
+        problems += _explained(checked, _project_grammar(config.relaxng, root), config.relaxng, "project-")
+    for sch in config.schematron:
+        problems += _schematron_problems(checked, register, _project_schematron(sch, sch.stat().st_mtime_ns))
+    return problems
+
+
+@cache
+def _project_schematron(path: Path, _mtime: int) -> Any:
+    """A project's Schematron, compiled by teikit's compiler (xslt/schematron/compile.xsl) once per
+    process (and again when the file changes)."""
+    compiler = transform.compiled("schematron/compile.xsl")
+    try:
+        source = parse_file(path)
+    except TeikitError as exc:
+        raise UsageProblem(f"the project Schematron {exc.message}", path=str(path), rule="config") from None
+    compiled = transform.run(compiler, transform.to_xdm(source), {})
+    try:
+        return transform.compile_text(compiled)
+    except TeikitError as exc:
+        raise UsageProblem(f"the project Schematron does not compile: {exc.message}", path=str(path),
+                           rule="config") from None
 
 
 def used_ids(tree: etree._ElementTree) -> set[str]:
@@ -414,22 +686,40 @@ def check_document(path: Path, register: Register | None, *, lint: bool = True) 
     return problems, used
 
 
-def check_and_load(path: Path, register: Register | None, *,
-                   lint: bool = True) -> tuple[list[Problem], set[str], Document | None]:
-    """As :func:`check_document`, also returning the parsed document so a build need not parse twice."""
+def check_and_load(path: Path, register: Register | None, *, lint: bool = True,
+                   config: Config | None = None,
+                   root: Path | None = None) -> tuple[list[Problem], set[str], Document | None]:
+    """As :func:`check_document`, also returning the parsed document so a build need not parse twice.
+
+    ``config`` is the corpus's settings (the house profile when None, as for the edition), ``root``
+    its folder (for pointers into other files of the corpus and the project's own rules)."""
     try:
-        checked = _parse(path)
+        checked = _parse(path, config)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))], set(), None
+    ignored: list[Problem] = []
+    if not checked.config.strict:
+        # Ordinary TEI carries other vocabularies now and then (xsi:schemaLocation, a project's own
+        # elements in the header): each is a warning, and the rest of the document is checked.
+        ignored = [Problem(p.file, p.line, p.column, WARNING, p.rule,
+                           p.message.partition(": the edition's TEI")[0] + ": not TEI, so teikit ignores it", p.xpath)
+                   for p in _foreign_problems(checked)]
+        if ignored:
+            checked = _WithoutForeign(checked)
     foreign = _foreign_problems(checked) or _unknown_name_problems(checked)
     if foreign:  # the cause, alone: the grammar and the rules would only report its consequences
-        return sorted(foreign), used_ids(checked.tree), None
-    problems = list(_grammar_problems(checked))
+        return sorted(foreign + ignored), used_ids(checked.tree), None
+    problems = ignored + list(_grammar_problems(checked))
     # A rule that fires where the grammar already named the mistake (a malformed date, a missing
     # passage ID) says the same thing again: the grammar's line is the one reported.
     taken = {(p.line, p.column) for p in problems} | {checked.locate(p.xpath.rpartition("/@")[0] or p.xpath)
                                                       for p in problems if p.xpath}
-    problems += [p for p in _schematron_problems(checked, register) if (p.line, p.column) not in taken]
+    problems += [p for p in _profiled(checked, _schematron_problems(checked, register))
+                 if (p.line, p.column) not in taken]
+    if not checked.config.strict:
+        problems += _house_warnings(checked)
+        problems += _pointer_problems(checked, root or path.parent)
+    problems += _project_problems(checked, register, root or path.parent)
     problems += _reserved_problems(checked)
     problems += _control_problems(checked)
     if lint and register is not None:
@@ -512,7 +802,7 @@ def completeness_problems(corpus: Corpus) -> list[Problem]:
     error); a passage manifest is expected once passages are published (``manifest-missing``, a
     warning: nothing published yet, so nothing can have been broken)."""
     problems = []
-    if corpus.register_path is None:
+    if corpus.register_path is None and corpus.config.strict:  # a bad teikit.toml raises: exit 2
         problems.append(Problem(str(corpus.root / REGISTER_FILE), 0, 0, ERROR, "register-missing",
                                 "no register.xml beside the documents; every corpus needs one, even with no "
                                 "entries yet (teikit's documents point into it)"))
@@ -530,9 +820,14 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
         yield Problem.from_error(exc, str(target))
         return
     whole = target is None or target.is_dir()
+    try:
+        _ = corpus.config
+    except TeikitError as exc:  # the settings decide every rule: nothing is checked without them
+        yield Problem.from_error(exc, str(corpus.root / CONFIG_FILE))
+        return
     if whole:
         yield from completeness_problems(corpus)
-    register: Register | None = None
+    register: Register | None = None if corpus.register_path is not None else corpus.register
     if corpus.register_path is not None:
         try:
             register = corpus.register
@@ -547,8 +842,8 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
     if not register_only:
         identities: list[tuple[Path, str]] = []
         for path in corpus.document_paths:
-            problems, ids, doc = check_and_load(path, register, lint=lint)
-            if corpus.register_path is None and whole:
+            problems, ids, doc = check_and_load(path, register, lint=lint, config=corpus.config, root=corpus.root)
+            if corpus.register_path is None and whole and corpus.config.strict:
                 problems = [p for p in problems if p.rule not in _REGISTER_RULES]
             used |= ids
             unreadable = unreadable or any(is_unparsed(p) for p in problems)

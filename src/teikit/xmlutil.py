@@ -149,6 +149,15 @@ _MARKUP = re.compile(
 )
 
 
+# Start tags (empty or not) and end tags, with the constructs that may contain "<" skipped whole.
+_ALL_MARKUP = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>]*>"
+    r"|(?P<end></[^\s>]+\s*>)"
+    r"|(?P<start><[^\s/>!?][^\s/>]*(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(?P<empty>/)?>)",
+    re.DOTALL,
+)
+
+
 class SourceMap:
     """Maps parsed elements (and their attributes) back to line and column in the source text.
 
@@ -164,6 +173,7 @@ class SourceMap:
         for m in re.finditer("\n", text):
             self._line_starts.append(m.end())
         self._tags: dict[etree._Element, re.Match[str]] = {}
+        self._ends: dict[etree._Element, int] | None = None
         elements = (e for e in tree.getroot().iter() if isinstance(e.tag, str))
         for m in _MARKUP.finditer(text):
             if m.group("tag") is None:
@@ -194,6 +204,31 @@ class SourceMap:
                 return self._line_col(m.start("attrs") + am.start())
         return self._line_col(m.start())
 
+
+    def tag_match(self, el: etree._Element) -> re.Match[str] | None:
+        """The match of ``el``'s start tag in the text (groups ``tag`` and ``attrs``)."""
+        return self._tags.get(el)
+
+    def end_of(self, el: etree._Element) -> int:
+        """The offset just after ``el``'s end tag (or its empty-element tag)."""
+        if self._ends is None:
+            self._ends = {}
+            elements = [e for e in self._tags]  # document order, as the start tags were matched
+            order = iter(elements)
+            stack: list[etree._Element] = []
+            for m in _ALL_MARKUP.finditer(self._text):
+                if m.group("end") is not None:
+                    if stack:
+                        self._ends[stack.pop()] = m.end()
+                elif m.group("start") is not None:
+                    current = next(order, None)
+                    if current is None:
+                        break
+                    if m.group("empty"):
+                        self._ends[current] = m.end()
+                    else:
+                        stack.append(current)
+        return self._ends[el]
 
     def text_position(self, parent: etree._Element, text: str, after: etree._Element | None,
                       before: etree._Element | None) -> tuple[int, int]:

@@ -1,0 +1,262 @@
+"""Bring your own TEI (issue 20): profiles, the chores commands, the project's own rules."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import TEI_DIR
+from teikit.cli import main
+from teikit.validate import iter_errors
+
+MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader>
+    <fileDesc>
+      <titleStmt>
+        <title>A letter</title>
+      </titleStmt>
+      <publicationStmt>
+        <p>Unpublished.</p>
+      </publicationStmt>
+      <sourceDesc>
+        <p>Born digital.</p>
+      </sourceDesc>
+    </fileDesc>
+  </teiHeader>
+  <text>
+    <body>
+      <div type="letter">
+        <opener>
+          <dateline>London, <date when="1959-02-03">3 February 1959</date></dateline>
+          <salute>Dear <persName>Tamara</persName>,</salute>
+        </opener>
+        <p>Thank you for your <hi rend="italic">long</hi> letter.<lb/>
+          I read it twice.</p>
+        <p xml:id="p2">The <placeName ref="#moscow">Moscow</placeName> news; <note place="foot">See the papers.</note>
+          more soon.</p>
+        <closer>
+          <salute>Yours ever,</salute>
+          <signed>Isaac</signed>
+        </closer>
+      </div>
+    </body>
+    <back>
+      <div type="places">
+        <listPlace>
+          <place xml:id="moscow"><placeName>Moscow</placeName></place>
+        </listPlace>
+      </div>
+    </back>
+  </text>
+</TEI>
+"""
+
+
+def _corpus(tmp: Path, text: str = MINIMAL, name: str = "letter.xml", config: str | None = None) -> Path:
+    folder = tmp / "c"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    if config is not None:
+        (folder / "teikit.toml").write_text(config, encoding="utf-8")
+    return folder
+
+
+def _rules(problems: list) -> Counter[tuple[str, str]]:  # type: ignore[type-arg]
+    return Counter((p.severity, p.rule) for p in problems)
+
+
+def test_the_tei_minimum_validates_with_the_house_conventions_as_warnings(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    problems = list(iter_errors(folder))
+    assert _rules(problems) == Counter({
+        ("warning", "house-edition-version"): 1, ("warning", "house-document-idno"): 1,
+        ("warning", "house-cite-structure"): 1, ("warning", "house-passage-ids"): 1,
+        ("warning", "mention-ref"): 1, ("warning", "manifest-missing"): 1}), [str(p) for p in problems]
+    ids = next(p for p in problems if p.rule == "house-passage-ids")
+    # the division, the opener, the first paragraph and the closer lack IDs; the back is not cited
+    assert ids.message.startswith("4 division(s) and block(s)") and "teikit ids" in ids.message
+    assert (ids.line, ids.column) == (18, 7)
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_house_profile_makes_them_errors(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, config='profile = "house"\n')
+    problems = [p for p in iter_errors(folder) if p.severity == "error"]
+    rules = {p.rule for p in problems}
+    assert "register-missing" in rules and any(r.startswith("grammar") for r in rules), rules
+    assert CliRunner().invoke(main, ["validate", str(folder)]).exit_code == 1
+
+
+def test_the_edition_opts_into_the_house_profile() -> None:
+    from teikit.config import load_config
+
+    assert load_config(TEI_DIR).strict
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ('profile = "lax"\n', "profile = “lax”: choose one of tei, house"),
+    ("profile = \n", "not valid TOML"),
+    ('colour = "red"\n', "unknown setting(s) colour"),
+    ('[schema]\nrelaxng = "../outside.rng"\n', "leads outside the corpus folder"),
+    ('[schema]\nschematron = ["missing.sch"]\n', "no such file in the corpus folder"),
+])
+def test_a_bad_settings_file_is_one_line_and_exit_2(tmp_path: Path, config: str, message: str) -> None:
+    (tmp_path / "outside.rng").write_text("<grammar/>", encoding="utf-8")
+    folder = _corpus(tmp_path, config=config)
+    for command in (["validate", str(folder)], ["build", "--tei-dir", str(folder), "--out", str(tmp_path / "o")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2, result.output
+        lines = [line for line in result.output.splitlines() if "error" in line]
+        assert len(lines) == 1 and message in lines[0] and "teikit.toml" in lines[0], result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_pointer_into_this_document_or_another_file_must_land(tmp_path: Path) -> None:
+    text = MINIMAL.replace('ref="#moscow"', 'ref="#moskva"').replace(
+        "<salute>Yours ever,</salute>", '<salute>Yours <ref target="other.xml#x">ever</ref>,</salute>')
+    folder = _corpus(tmp_path, text)
+    (folder / "other.xml").write_text(MINIMAL.replace('<div type="letter">', '<div xml:id="x" type="letter">')
+                                      .replace('<div type="places">', '<div xml:id="y" type="places">'),
+                                      encoding="utf-8")
+    errors = [p for p in iter_errors(folder / "letter.xml") if p.rule == "pointer-target"]
+    assert [(p.rule, p.line, p.message) for p in errors] == [
+        ("pointer-target", 25, "@ref=“#moskva” on <placeName> points at no element of this document")]
+    (folder / "other.xml").write_text(MINIMAL, encoding="utf-8")
+    errors = [p for p in iter_errors(folder / "letter.xml") if p.rule == "pointer-target"]
+    assert [(p.rule, p.line) for p in errors] == [("pointer-target", 25), ("pointer-target", 28)]
+    assert "other.xml" in errors[1].message
+
+
+# --------------------------------------------------------------------------- teikit ids
+
+def _without_insertions(new: bytes, added: list[str]) -> bytes:
+    """The edited file with what teikit ids inserted (the IDs ``added``, the refsDecl) taken out."""
+    text = new.decode("utf-8")
+    for ident in added:
+        text = text.replace(f' xml:id="{ident}"', "", 1)
+    text = re.sub(r"\n *<encodingDesc>\n *<refsDecl>.*?</refsDecl>\n *</encodingDesc>", "", text, flags=re.S)
+    return text.encode("utf-8")
+
+
+def test_ids_adds_passage_ids_and_the_cite_structure_and_changes_nothing_else(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    path = folder / "letter.xml"
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["ids", "--check", str(path)])
+    assert result.exit_code == 1 and "lacks 1 division ID(s), 3 block ID(s), a citeStructure" in result.output
+    assert path.read_bytes() == before  # --check changes nothing
+    result = CliRunner().invoke(main, ["ids", str(path)])
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes()
+    assert _without_insertions(after, ["s1", "p1", "p3", "p4"]) == before  # byte for byte, but the insertions
+    text = after.decode("utf-8")
+    # the existing p2 is kept, so the new paragraph IDs skip it
+    assert re.findall(r'<(\w+) xml:id="([sp]\d+)"', text) == [
+        ("div", "s1"), ("opener", "p1"), ("p", "p3"), ("p", "p2"), ("closer", "p4")]
+    assert '<citeStructure unit="section" match="/TEI/text/body//div" use="@xml:id">' in text
+    problems = list(iter_errors(folder))
+    assert {p.rule for p in problems} & {"house-passage-ids", "house-cite-structure"} == set()
+    assert not [p for p in problems if p.severity == "error"]
+    again = CliRunner().invoke(main, ["ids", str(path)])  # nothing left to do: the file is not touched
+    assert again.exit_code == 0 and path.read_bytes() == after
+    assert CliRunner().invoke(main, ["ids", "--check", str(path)]).exit_code == 0
+
+
+def test_ids_keeps_another_encoding_and_refuses_a_link(tmp_path: Path) -> None:
+    text = MINIMAL.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').replace("Thank you", "Merci, café")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    path = folder / "letter.xml"
+    path.write_bytes(text.encode("iso-8859-1"))
+    assert CliRunner().invoke(main, ["ids", str(path)]).exit_code == 0
+    data = path.read_bytes()
+    assert "café".encode("iso-8859-1") in data and b'<p xml:id="p3">Merci' in data
+    link = folder / "link.xml"
+    os.symlink(path, link)
+    result = CliRunner().invoke(main, ["ids", str(link)])
+    assert result.exit_code == 1 and "symbolic link" in result.output
+
+
+def test_ids_gives_the_edition_nothing_to_add() -> None:
+    from teikit.ids import add_ids
+
+    edition = next(p for p in sorted(TEI_DIR.glob("*.xml")) if p.name != "register.xml")
+    data, added = add_ids(edition)
+    assert not added.anything and data == edition.read_bytes()
+
+
+# --------------------------------------------------------------------------- the project's own rules
+
+PROJECT_RNG = """<grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="http://www.tei-c.org/ns/1.0">
+  <!-- This project's letters: every division says which kind of letter it is, from a closed list. -->
+  <start><ref name="any"/></start>
+  <define name="any">
+    <element><anyName><except><name>div</name></except></anyName>
+      <zeroOrMore><attribute><anyName/></attribute></zeroOrMore>
+      <zeroOrMore><choice><text/><ref name="any"/><ref name="div"/></choice></zeroOrMore>
+    </element>
+  </define>
+  <define name="div">
+    <element name="div">
+      <attribute name="type"><choice><value>letter</value><value>places</value></choice></attribute>
+      <optional><attribute name="id" ns="http://www.w3.org/XML/1998/namespace"/></optional>
+      <zeroOrMore><choice><text/><ref name="any"/><ref name="div"/></choice></zeroOrMore>
+    </element>
+  </define>
+</grammar>
+"""
+
+PROJECT_SCH = """<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt3">
+  <sch:ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <sch:pattern>
+    <sch:rule context="tei:closer">
+      <sch:assert id="letters-signed" test="tei:signed">A letter's closer names who signed it (signed).</sch:assert>
+    </sch:rule>
+  </sch:pattern>
+</sch:schema>
+"""
+
+
+def test_a_project_layers_its_own_grammar_and_schematron(tmp_path: Path) -> None:
+    config = '[schema]\nrelaxng = "rules/letters.rng"\nschematron = ["rules/letters.sch"]\n'
+    folder = _corpus(tmp_path, config=config)
+    (folder / "rules").mkdir()
+    (folder / "rules" / "letters.rng").write_text(PROJECT_RNG, encoding="utf-8")
+    (folder / "rules" / "letters.sch").write_text(PROJECT_SCH, encoding="utf-8")
+    assert not [p for p in iter_errors(folder) if p.severity == "error"]
+    bad = MINIMAL.replace('<div type="letter">', '<div type="postcard">').replace("<signed>Isaac</signed>", "")
+    (folder / "letter.xml").write_text(bad, encoding="utf-8")
+    errors = [p for p in iter_errors(folder) if p.severity == "error"]
+    assert [(p.rule, p.line, p.column) for p in errors] == [
+        ("project-grammar-value", 18, 12), ("letters-signed", 27, 9)]
+    assert "postcard" in errors[0].message and "“letter”, “places”" in errors[0].message
+
+
+def test_a_project_grammar_may_not_include_files_outside_the_corpus(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, config='[schema]\nrelaxng = "letters.rng"\n')
+    (tmp_path / "secret.rng").write_text(PROJECT_RNG, encoding="utf-8")
+    (folder / "letters.rng").write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="../secret.rng"/></grammar>',
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(folder)])
+    assert result.exit_code == 2
+    assert "includes “../secret.rng”, which is not a file inside the corpus folder" in result.output
+
+
+def test_a_corpus_without_a_register_builds_under_the_tei_profile(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--tei-dir", str(folder), "--out", str(out), "-q",
+                                       "--formats", "html,text,tei,dts"])
+    assert result.exit_code == 0, result.output
+    assert (out / "letter" / "index.html").is_file()
+    shutil.rmtree(out)
