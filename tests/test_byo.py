@@ -260,3 +260,70 @@ def test_a_corpus_without_a_register_builds_under_the_tei_profile(tmp_path: Path
     assert result.exit_code == 0, result.output
     assert (out / "letter" / "index.html").is_file()
     shutil.rmtree(out)
+
+
+# --------------------------------------------------------------------------- teikit init
+
+def test_init_makes_an_edition_that_validates_and_builds_at_once(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(tmp_path / "ed"), "--title", "My letters", "--author", "Ada Editor"])
+    assert result.exit_code == 0, result.output
+    tei = tmp_path / "ed" / "tei"
+    assert sorted(p.name for p in tei.iterdir()) == ["document.xml", "passages.json", "register.xml", "teikit.toml"]
+    assert (tmp_path / "ed" / "README.md").read_text(encoding="utf-8").startswith("# My letters")
+    problems = list(iter_errors(tei))
+    assert problems == [], [str(p) for p in problems]  # not even a warning: the header is complete
+    result = runner.invoke(main, ["build", "--tei-dir", str(tei), "--out", str(tmp_path / "site"), "-q"])
+    assert result.exit_code == 0, result.output
+    for name in ("index.html", "document.txt", "document.epub", "document.pdf", "document.csl.json"):
+        assert (tmp_path / "site" / "document" / name).is_file(), name
+
+
+def test_init_creates_files_and_never_replaces_one(tmp_path: Path) -> None:
+    folder = tmp_path / "ed"
+    (folder / "tei").mkdir(parents=True)
+    (folder / "tei" / "register.xml").write_text("mine", encoding="utf-8")
+    (folder / "README.md").write_text("my readme", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(folder)])
+    assert result.exit_code == 2 and "exists; teikit init creates files and never replaces one" in result.output
+    assert sorted(p.name for p in (folder / "tei").iterdir()) == ["register.xml"]
+    assert (folder / "tei" / "register.xml").read_text(encoding="utf-8") == "mine"
+    (folder / "tei" / "register.xml").unlink()
+    result = CliRunner().invoke(main, ["init", str(folder)])  # a README of one's own is kept, not replaced
+    assert result.exit_code == 0 and "kept" in result.output
+    assert (folder / "README.md").read_text(encoding="utf-8") == "my readme"
+
+
+ARTICLE = ("On Reading Slowly\n\nThe first paragraph, with an ampersand & a <tag>.\n\n"
+           "The second paragraph — with “quotes”, ½ café and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢.\n\nA third.\n")
+
+
+def _text_of(tmp: Path, text: str, *extra: str) -> bytes:
+    source = tmp / "article.txt"
+    source.write_text(text, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(tmp / "ed"), "--from-text", str(source), *extra])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["build", "--tei-dir", str(tmp / "ed" / "tei"), "--out", str(tmp / "site"), "-q",
+                                  "--formats", "text"])
+    assert result.exit_code == 0, result.output
+    return (tmp / "site" / "article" / "article.txt").read_bytes()
+
+
+def test_init_from_text_keeps_the_reading_text_byte_for_byte(tmp_path: Path) -> None:
+    assert _text_of(tmp_path, ARTICLE) == ARTICLE.encode("utf-8")
+    problems = list(iter_errors(tmp_path / "ed" / "tei"))
+    assert problems == [], [str(p) for p in problems]
+
+
+def test_init_from_text_unwraps_lines_inside_a_paragraph(tmp_path: Path) -> None:
+    wrapped = "A title\n\nA paragraph that was\nwrapped at a width.\n\n\nAnother,\n  indented.\n"
+    assert _text_of(tmp_path, wrapped) == b"A title\n\nA paragraph that was wrapped at a width.\n\nAnother, indented.\n"
+
+
+@pytest.mark.parametrize("bad", [b"\xff\xfe not utf-8", b"only one block\n", b"ctrl \x01 char\n\npara\n"])
+def test_init_from_text_refuses_what_is_not_an_article(tmp_path: Path, bad: bytes) -> None:
+    (tmp_path / "a.txt").write_bytes(bad)
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ed"), "--from-text", str(tmp_path / "a.txt")])
+    assert result.exit_code == 1 and len([ln for ln in result.output.splitlines() if "error" in ln]) == 1
+    assert not (tmp_path / "ed").exists() or not any((tmp_path / "ed").rglob("*.xml"))

@@ -6,6 +6,7 @@
   <xsl:include href="common/functions.xsl"/>
   <xsl:include href="common/flow.xsl"/>
   <xsl:include href="html/notes.xsl"/>
+  <xsl:include href="common/blocks.xsl"/>
   <xsl:include href="epub/content.xsl"/>
   <xsl:include href="epub/package.xsl"/>
 </xsl:stylesheet>

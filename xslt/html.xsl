@@ -6,6 +6,7 @@
   <xsl:include href="common/functions.xsl"/>
   <xsl:include href="common/html-characters.xsl"/>
   <xsl:include href="html/page.xsl"/>
+  <xsl:include href="common/blocks.xsl"/>
   <xsl:include href="html/reading.xsl"/>
   <xsl:include href="html/indexes.xsl"/>
   <xsl:include href="html/notes.xsl"/>

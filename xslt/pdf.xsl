@@ -5,5 +5,6 @@
   <xsl:include href="common/functions.xsl"/>
   <xsl:include href="common/flow.xsl"/>
   <xsl:include href="html/notes.xsl"/>
+  <xsl:include href="common/blocks.xsl"/>
   <xsl:include href="pdf/print.xsl"/>
 </xsl:stylesheet>

@@ -227,6 +227,36 @@ def validate(paths: tuple[Path, ...], tei_dir: Path | None, fmt: str, no_lint: b
 
 
 @main.command()
+@click.argument("folder", required=False, type=PATH_ARG, metavar="[DIR]")
+@click.option("--tei-dir", "tei_dir", type=PATH_ARG, metavar="DIR", default=None,
+              help="Where the TEI goes (default: DIR/tei).")
+@click.option("--from-text", "from_text", type=PATH_ARG, metavar="FILE", default=None,
+              help="Make the document from a plain-text article: first block the title, then paragraphs.")
+@click.option("--title", default=None, metavar="TEXT", help="The title (default: the text's first block).")
+@click.option("--author", default="The editors", show_default=True, metavar="TEXT", help="The author.")
+@click.option("--id", "ident", default=None, metavar="ID", help="The document ID (default: the text file's name).")
+@click.option("--lang", default="en", show_default=True, metavar="CODE", help="The text's language (BCP 47).")
+@reports_errors
+def init(folder: Path | None, tei_dir: Path | None, from_text: Path | None, title: str | None, author: str,
+         ident: str | None, lang: str) -> None:
+    """Start a new edition in DIR (default: here): a TEI document with a complete header, an empty
+    register, the settings, the passage manifest and a README, which validate and build at once.
+
+    Files are only created, never replaced: if one exists, nothing is written.
+    """
+    from .init import init as scaffold
+
+    made = scaffold(folder or Path("."), tei_dir=tei_dir, from_text=from_text, title=title, author=author,
+                    ident=ident, lang=lang)
+    for path in made.files:
+        echo(f"created {path}")
+    for path in made.skipped:
+        echo(f"kept {path} (it exists; see the README section of `teikit init --help`)", err=True)
+    echo(f"next: teikit validate {made.files[0].parent} && teikit build --tei-dir {made.files[0].parent} --out site",
+         err=True)
+
+
+@main.command()
 @click.argument("files", nargs=-1, type=PATH_ARG, metavar="[FILE]...")
 @corpus_dir()
 @click.option("--check", is_flag=True, help="Change nothing: exit 1 if a file lacks passage IDs or a citeStructure.")

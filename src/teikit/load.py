@@ -88,7 +88,11 @@ class Document:
 
     @cached_property
     def title(self) -> str:
-        return self.text_of("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type='sub')]")
+        """The main title, else an analytic one (a letter's, after its series), else the first that
+        is not a subtitle (as tk:title and teikit.cite choose)."""
+        stmt = "tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title"
+        return next((t for t in (self.text_of(f"{stmt}[@type='main']"), self.text_of(f"{stmt}[@level='a']"),
+                                 self.text_of(f"{stmt}[not(@type='sub')]")) if t), "")
 
     @property
     def edition_version(self) -> str:
@@ -142,6 +146,32 @@ class Register:
             "<publicationStmt><p>None.</p></publicationStmt><sourceDesc><p>None.</p></sourceDesc></fileDesc>"
             "</teiHeader><standOff/></TEI>"))
         return cls(path, tree, {})
+
+    def with_entries_of(self, doc: Document) -> Register:
+        """This register plus the entries a document lists itself (listPerson, listPlace, listOrg,
+        listEvent in its header, text or standOff), which its names may point at as ``#ID``: what
+        the outputs index for that document.  The register itself when the document lists none."""
+        kinds = " | ".join(f"//tei:{k}[@xml:id]" for k in REGISTER_KINDS)
+        own = [el for el in doc.xpath(kinds)
+               if (parent := el.getparent()) is not None and local_name(parent).startswith("list")]
+        if not own:
+            return self
+        import copy
+
+        tree = copy.deepcopy(self.tree)
+        stand_off = tree.getroot().find(f"{{{TEI_NS}}}standOff")
+        if stand_off is None:
+            stand_off = etree.SubElement(tree.getroot(), f"{{{TEI_NS}}}standOff")
+        local = etree.SubElement(stand_off, f"{{{TEI_NS}}}list")  # a holder: the kinds are the entries' own
+        entries = dict(self.entries)
+        for el in own:
+            ident = el.get(XML_ID, "")
+            if ident in entries:
+                continue  # the corpus register's entry wins, as it does for the edition
+            copied = copy.deepcopy(el)
+            local.append(copied)
+            entries[ident] = copied
+        return Register(self.path, tree, entries)
 
     def derived(self, key: str, make: Callable[[Register], T]) -> T:
         """A value computed once from this register (cached on it), e.g. lint patterns."""

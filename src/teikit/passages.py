@@ -267,6 +267,9 @@ def _find_document(corpus: Corpus, key: str | None) -> Document:
 EDITORIAL = frozenset(f"{{{TEI_NS}}}{name}" for name in ("corr", "note", "reg", "expan"))
 
 
+_BREAKS = frozenset(f"{{{TEI_NS}}}{name}" for name in ("lb", "pb", "cb", "space"))
+
+
 def passage_text(el: etree._Element) -> str:
     """The normalised reading text of a passage element, for fingerprints: the author's words as the
     reading text shows them (the source's reading of a ``choice``, no editorial note)."""
@@ -275,6 +278,8 @@ def passage_text(el: etree._Element) -> str:
     def walk(node: etree._Element) -> None:
         if node.tag in EDITORIAL:
             return
+        if node.tag in _BREAKS:  # a word boundary, as the reading text has it (unless break="no")
+            parts.append("" if node.get("break") == "no" else " ")
         parts.append(node.text or "")
         for child in node:
             if isinstance(child.tag, str):

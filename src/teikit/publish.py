@@ -47,7 +47,7 @@ from .errors import (
 )
 from .load import DOCUMENT_ID, Corpus, Document, reserved_id
 from .passages import MANIFEST_FILE
-from .problems import ERROR, Problem, is_unparsed
+from .problems import ERROR, WARNING, Problem, is_unparsed
 from .resources import resource_dir, schema_path
 from .weburl import DEFAULT_BASE_URL, base_url
 from .xmlutil import write_new
@@ -357,7 +357,7 @@ def _process(job: Job) -> tuple[DocRecord, TeikitError | None]:
     record = DocRecord(path=path_s, validate_key=vkey, render_key=rkey)
     if part == REGISTER:
         assert corpus.register is not None
-        record.problems = [asdict(p) for p in register_problems(path, corpus.register)]
+        record.problems = [asdict(p) for p in register_problems(path, corpus.register, corpus.config)]
         return record, None
     doc: Document | None = None
     if need_validate and part != READING:
@@ -1022,7 +1022,7 @@ def _register_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem
 
     if corpus.register is None or corpus.register_path is None:
         return []
-    return check_register(corpus.register_path, corpus.register, _used(records))
+    return check_register(corpus.register_path, corpus.register, _used(records), corpus.config)
 
 
 def _unused_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
@@ -1030,7 +1030,10 @@ def _unused_problems(corpus: Corpus, records: list[DocRecord]) -> list[Problem]:
 
     if corpus.register is None or corpus.register_path is None:
         return []
-    return unused_entries(corpus.register_path, corpus.register, _used(records))
+    found = unused_entries(corpus.register_path, corpus.register, _used(records))
+    if not corpus.config.strict:  # an entry kept for later is no mistake in ordinary TEI
+        found = [Problem(p.file, p.line, p.column, WARNING, p.rule, p.message, p.xpath) for p in found]
+    return found
 
 
 def _manifest_problems(corpus: Corpus) -> list[Problem]:

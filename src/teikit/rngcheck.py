@@ -704,7 +704,11 @@ def _element(g: Grammar, el: etree._Element, p: Pattern, found: list[Mistake],
         if child is not None:
             q = _element(g, child, q, found, el)
     ended = g.end_tag(q)
-    if ended is g.not_allowed:
+    content_reported = any(m.rule in ("grammar-misplaced", "grammar-text", "grammar-missing-element")
+                           and (m.node is el or m.node.getparent() is el) for m in found)
+    if ended is g.not_allowed and content_reported:  # the content's mistake is reported: not its consequence
+        ended = g.end_tag(q, force=True)
+    elif ended is g.not_allowed:
         found.append(Mistake(el, "grammar-incomplete",
                              f"<{local}> ends too early: expected {_expected(g, q, local)} before its end"))
         ended = g.end_tag(q, force=True)

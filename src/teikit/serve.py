@@ -160,7 +160,8 @@ class LiveApi:
         register_changed = old.signature.get(reg_key) != signature.get(reg_key)
         register = corpus.register
         if register_changed and old.signature and corpus.register_path is not None and register is not None:
-            bad = [p for p in validate.register_problems(corpus.register_path, register) if p.severity == ERROR]
+            bad = [p for p in validate.register_problems(corpus.register_path, register, corpus.config)
+                   if p.severity == ERROR]
             if bad:
                 self._say(f"{bad[0]} (the last valid register stays in use)")
                 return False

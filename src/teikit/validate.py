@@ -727,25 +727,29 @@ def check_and_load(path: Path, register: Register | None, *, lint: bool = True,
     return sorted(problems), used_ids(checked.tree), checked.doc
 
 
-def check_register(path: Path, register: Register, used: set[str] | None) -> list[Problem]:
+def check_register(path: Path, register: Register, used: set[str] | None,
+                   config: Config | None = None) -> list[Problem]:
     """Problems of the register itself, given the IDs the corpus's documents use.
 
     ``used=None`` means some document could not be read, so which entries are used is unknown and
     no entry is reported as unused.
     """
-    return sorted(register_problems(path, register) + unused_entries(path, register, used))
+    unused = unused_entries(path, register, used)
+    if config is not None and not config.strict:  # an entry kept for later is no mistake in ordinary TEI
+        unused = [Problem(p.file, p.line, p.column, WARNING, p.rule, p.message, p.xpath) for p in unused]
+    return sorted(register_problems(path, register, config) + unused)
 
 
-def register_problems(path: Path, register: Register) -> list[Problem]:
+def register_problems(path: Path, register: Register, config: Config | None = None) -> list[Problem]:
     """The register's grammar and Schematron problems: everything that does not depend on the corpus."""
     try:
-        checked = _parse(path)
+        checked = _parse(path, config)
     except TeikitError as exc:
         return [Problem.from_error(exc, str(path))]
     foreign = _foreign_problems(checked)
     if foreign:
         return sorted(foreign)
-    return sorted([*_grammar_problems(checked), *_schematron_problems(checked, register),
+    return sorted([*_grammar_problems(checked), *_profiled(checked, _schematron_problems(checked, register)),
                    *_control_problems(checked)])
 
 
@@ -857,7 +861,7 @@ def _check_target(target: Path | None, lint: bool) -> Iterator[Problem]:
             target is None or target.is_dir() or register_only):
         if register_only:
             used = _used_ids(p for p in corpus.root.glob("*.xml") if p.name != REGISTER_FILE)
-        yield from check_register(corpus.register_path, register, None if unreadable else used)
+        yield from check_register(corpus.register_path, register, None if unreadable else used, corpus.config)
     if (target is None or target.is_dir()) and not unreadable:
         yield from stability_problems(corpus, frozenset(failing))
 

@@ -14,6 +14,19 @@
   <!-- Editorial matter is not the author's text: the source's reading of a choice is printed, the
        correction and any note are not (they are in the notes, printed only with $notes). -->
   <xsl:template match="tei:corr | tei:note" mode="text" as="empty-sequence()"/>
+  <!-- The same for an expansion or a regularisation (the source's abbreviation and spelling are
+       printed), for what the author struck out (the text as it was left), and for the page's own
+       furniture (running heads, catchwords: not the text). -->
+  <xsl:template match="tei:reg | tei:expan | tei:del | tei:fw | tei:surplus" mode="text" as="empty-sequence()"/>
+  <!-- A line, page or column break is a word boundary (TEI's default), and so is a space the
+       transcription records: "die<lb/>schwere" reads "die schwere". -->
+  <xsl:template match="tei:lb | tei:pb | tei:cb | tei:space" mode="text" as="xs:string">
+    <xsl:sequence select="' '"/>
+  </xsl:template>
+  <!-- A word broken across lines (lb break="no") is one word again. -->
+  <xsl:template match="tei:lb[@break = 'no'] | tei:pb[@break = 'no'] | tei:cb[@break = 'no']" mode="text" as="xs:string">
+    <xsl:sequence select="'&#xE000;'"/>
+  </xsl:template>
 
   <!-- The reading text of an element: its text nodes (markup adds no characters), with each run of
        XML whitespace read as one space, as TEI processors do: an indented TEI file or a line break
@@ -23,7 +36,7 @@
     <xsl:variable name="copied" as="xs:string*">
       <xsl:apply-templates select="$el/node()" mode="text"/>
     </xsl:variable>
-    <xsl:sequence select="normalize-space(string-join($copied))"/>
+    <xsl:sequence select="replace(normalize-space(string-join($copied)), '\s*&#xE000;\s*', '')"/>
   </xsl:function>
 
 </xsl:stylesheet>

@@ -12,6 +12,10 @@
   exclude-result-prefixes="#all">
 
   <xsl:param name="register" as="document-node()?" select="()"/>
+  <!-- Whether the corpus is in teikit's house profile (see teikit.config): its documents have the
+       edition's shape (a front of the archive's notes, commentary in the back), which the layout
+       follows; any other TEI is laid out from its own structure. -->
+  <xsl:param name="house" as="xs:boolean" select="true()"/>
   <!-- Base of the published edition's URLs; the document's folder and the passage anchor follow. -->
   <xsl:param name="base-url" as="xs:string" select="'https://teikit.example.org/'"/>
 
@@ -104,7 +108,10 @@
 
   <xsl:function name="tk:title" as="xs:string">
     <xsl:param name="tei" as="element(tei:TEI)"/>
-    <xsl:sequence select="normalize-space(($tei/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title[not(@type = 'sub')])[1])"/>
+    <!-- The main title, else an analytic one (a letter's, where the first names the series), else
+         the first that is not a subtitle (teikit.cite chooses the same). -->
+    <xsl:variable name="titles" as="element(tei:title)*" select="$tei/tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title"/>
+    <xsl:sequence select="normalize-space(($titles[@type = 'main'], $titles[@level = 'a'], $titles[not(@type = 'sub')])[1])"/>
   </xsl:function>
 
   <!-- Who publishes an edition, from its header: the series it belongs to, else its publisher;
@@ -124,11 +131,37 @@
                           else 'Section ' || (count($div/preceding-sibling::tei:div) + 1)"/>
   </xsl:function>
 
-  <!-- "12" for p12: the schema fixes the form pN, and a substring costs a fraction of a regular
-       expression on a path taken for every permalink, index link and cite box. -->
+  <!-- "12" for p12: the house schema fixes the form pN (and teikit ids gives it), and a substring
+       costs a fraction of a regular expression on a path taken for every permalink, index link and
+       cite box; a passage with an ID of another form is numbered by its position. -->
   <xsl:function name="tk:paragraph-number" as="xs:string">
-    <xsl:param name="p" as="element(tei:p)"/>
-    <xsl:sequence select="substring($p/@xml:id, 2)"/>
+    <xsl:param name="p" as="element()"/>
+    <xsl:variable name="n" as="xs:string" select="substring($p/@xml:id, 2)"/>
+    <xsl:sequence select="if (starts-with($p/@xml:id, 'p') and $n castable as xs:integer and not(contains($n, ' ')))
+                          then $n else string(count($p/preceding::*[tk:is-passage(.)]) + 1)"/>
+  </xsl:function>
+
+  <!-- The notes of the text itself (footnotes, marginal notes: not the edition's commentary, which
+       stands in the back and points at its words), numbered in the order of the text. -->
+  <xsl:function name="tk:footnotes" as="element(tei:note)*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="$tei/tei:text//tei:note[not(ancestor::tei:note)][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]"/>
+  </xsl:function>
+  <xsl:function name="tk:footnote-number" as="xs:integer">
+    <xsl:param name="note" as="element(tei:note)"/>
+    <xsl:sequence select="count($note/preceding::tei:note[not(ancestor::tei:note)][ancestor::tei:text][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]) + 1"/>
+  </xsl:function>
+
+  <!-- The blocks a reader cites (teikit.passages.PASSAGE_BLOCKS): each is a passage with a ¶
+       number when it stands in a division or the body itself, not inside another block. -->
+  <xsl:variable name="tk:blocks" as="xs:string+" select="('p', 'ab', 'lg', 'sp', 'list', 'table', 'quote', 'figure',
+    'opener', 'closer', 'postscript', 'castList', 'stage', 'listBibl', 'cit', 'l', 'label', 'spGrp')"/>
+  <xsl:variable name="tk:not-text" as="xs:string+" select="('note', 'figure', 'castList', 'listBibl', 'table', 'list')"/>
+  <xsl:function name="tk:is-passage" as="xs:boolean">
+    <xsl:param name="el" as="element()"/>
+    <xsl:variable name="div" as="element()?" select="$el/ancestor::tei:div[1]"/>
+    <xsl:sequence select="$el/self::tei:* and local-name($el) = $tk:blocks and exists($el/ancestor::tei:body)
+      and empty($el/ancestor::tei:*[local-name() = ($tk:blocks, $tk:not-text)][empty($div) or . >> $div])"/>
   </xsl:function>
 
   <!-- A date's line in the chronology (the HTML indexes, the EPUB's back matter). -->

@@ -70,38 +70,57 @@
             <a href="{tk:document-url(.)}"><xsl:value-of select="tk:document-url(.)"/></a>. Paragraphs are numbered (¶) as in
             the edition; cite them by number.</p>
         </section>
+        <xsl:if test="not($house)">
+          <xsl:apply-templates select="tei:text/tei:front/*" mode="epub"/>
+        </xsl:if>
         <section epub:type="bodymatter" aria-label="Text">
           <xsl:apply-templates select="tei:text/tei:body/*" mode="epub"/>
         </section>
+        <xsl:if test="not($house)">
+          <xsl:apply-templates select="tei:text/tei:back/*" mode="epub"/>
+        </xsl:if>
+        <xsl:variable name="footnotes" as="element(tei:note)*" select="tk:footnotes(.)"/>
+        <xsl:if test="exists($footnotes)">
+          <section epub:type="footnotes" aria-label="Notes">
+            <xsl:for-each select="$footnotes">
+              <aside epub:type="footnote" role="doc-footnote" id="fn{position()}">
+                <p><a href="#fnref{position()}"><xsl:value-of select="position()"/></a>. <xsl:apply-templates mode="epub"/></p>
+              </aside>
+            </xsl:for-each>
+          </section>
+        </xsl:if>
       </xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:div" mode="epub" as="element()">
-    <section id="{@xml:id}" class="section">
-      <xsl:choose>
-        <xsl:when test="tei:head"><h2><xsl:apply-templates select="tei:head/node()" mode="epub"/></h2></xsl:when>
-        <xsl:otherwise><h2 class="untitled"><xsl:value-of select="tk:section-label(.)"/></h2></xsl:otherwise>
-      </xsl:choose>
-      <xsl:apply-templates select="tei:div | tei:p" mode="epub"/>
+    <section id="{(@xml:id, generate-id())[1]}" class="section">
+      <xsl:element name="{'h' || min((count(ancestor::tei:div) + 2, 6))}" namespace="http://www.w3.org/1999/xhtml">
+        <xsl:choose>
+          <xsl:when test="tei:head"><xsl:apply-templates select="tei:head[1]/node()" mode="epub"/></xsl:when>
+          <xsl:otherwise><xsl:attribute name="class" select="'untitled'"/><xsl:value-of select="tk:section-label(.)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:element>
+      <xsl:apply-templates select="* except tei:head[1]" mode="epub"/>
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:p" mode="epub" as="element()">
-    <p>
-      <xsl:if test="@xml:id">
-        <xsl:attribute name="id" select="@xml:id"/>
-        <span class="pnum" aria-label="Paragraph {tk:paragraph-number(.)}">¶<xsl:value-of select="tk:paragraph-number(.)"/> </span>
-      </xsl:if>
-      <xsl:apply-templates mode="epub"/>
-    </p>
+  <!-- A passage's ¶ number, before its first word (common/blocks.xsl gives it its place). -->
+  <xsl:template name="tk:passage-marker" as="element()">
+    <span class="pnum" aria-label="Paragraph {tk:paragraph-number(.)}">¶<xsl:value-of select="tk:paragraph-number(.)"/> </span>
+  </xsl:template>
+
+  <!-- A note of the text: a noteref to its footnote at the end of the text document. -->
+  <xsl:template match="tei:note[not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]" mode="epub" as="element()">
+    <xsl:variable name="n" as="xs:integer" select="tk:footnote-number(.)"/>
+    <a epub:type="noteref" role="doc-noteref" id="fnref{$n}" href="#fn{$n}" class="noteref"><xsl:value-of select="$n"/></a>
   </xsl:template>
 
   <xsl:template match="text()" mode="epub" as="text()">
     <xsl:value-of select="."/>
   </xsl:template>
 
-  <xsl:template match="tei:corr | tei:note | tei:reg | tei:expan" mode="epub" as="empty-sequence()"/>
+  <xsl:template match="tei:corr | tei:reg | tei:expan" mode="epub" as="empty-sequence()"/>
 
   <!-- A mention links to its entry in the back matter; one inside another is part of the outer link. -->
   <xsl:template match="tei:persName | tei:placeName | tei:orgName | tei:eventName" mode="epub" as="node()*">
@@ -144,13 +163,10 @@
   <xsl:template match="tei:title" mode="epub" as="element()">
     <cite><xsl:apply-templates mode="epub"/></cite>
   </xsl:template>
-  <xsl:template match="tei:hi | tei:emph" mode="epub" as="element()">
-    <em><xsl:apply-templates mode="epub"/></em>
-  </xsl:template>
   <xsl:template match="tei:choice" mode="epub" as="node()*">
     <xsl:apply-templates select="tei:sic/node() | tei:orig/node() | tei:abbr/node()" mode="epub"/>
   </xsl:template>
-  <xsl:template match="tei:seg | tei:said | tei:quote | tei:q | tei:soCalled | tei:roleName | tei:forename | tei:surname | tei:head | tei:lb"
+  <xsl:template match="tei:seg | tei:said | tei:quote | tei:q | tei:soCalled | tei:roleName | tei:forename | tei:surname"
     mode="epub" as="node()*">
     <xsl:apply-templates mode="epub"/>
   </xsl:template>

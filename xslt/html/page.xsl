@@ -132,8 +132,30 @@
         <main id="text">
           <article class="reading-text" aria-labelledby="article-title">
             <h2 id="article-title" class="visually-hidden">Text</h2>
-            <xsl:apply-templates select="tei:text/tei:body/tei:div" mode="reading"/>
+            <!-- The edition's front holds the archive's notes (shown in "About this edition") and its
+                 back the commentary (the notes below); another document's are its own text. -->
+            <xsl:if test="not($house)">
+              <xsl:apply-templates select="tei:text/tei:front/*" mode="reading"/>
+            </xsl:if>
+            <xsl:apply-templates select="tei:text/tei:body/*" mode="reading"/>
+            <xsl:if test="not($house)">
+              <xsl:apply-templates select="tei:text/tei:back/*" mode="reading"/>
+            </xsl:if>
           </article>
+          <xsl:variable name="footnotes" as="element(tei:note)*" select="tk:footnotes(.)"/>
+          <xsl:if test="exists($footnotes)">
+            <section class="footnotes" aria-labelledby="footnotes-title">
+              <h2 id="footnotes-title">Notes</h2>
+              <ol>
+                <xsl:for-each select="$footnotes">
+                  <li id="fn{position()}" role="doc-footnote">
+                    <xsl:apply-templates mode="reading"/>
+                    <xsl:text> </xsl:text><a href="#fnref{position()}" aria-label="Back to the text">↩</a>
+                  </li>
+                </xsl:for-each>
+              </ol>
+            </section>
+          </xsl:if>
           <xsl:call-template name="tk:notes">
             <xsl:with-param name="tei" select="."/>
           </xsl:call-template>

@@ -17,26 +17,32 @@
   <xsl:mode name="reading" on-no-match="shallow-skip"/>
 
 
-  <xsl:template match="tei:body/tei:div" mode="reading" as="element()">
-    <section id="{@xml:id}" class="section" aria-labelledby="{@xml:id}-heading">
+  <!-- A division at any depth (a chapter's sections: h3, h4…); in the front and the back too, for
+       a document of any shape. -->
+  <xsl:template match="tei:div" mode="reading" as="element()">
+    <xsl:variable name="id" as="xs:string" select="(@xml:id, generate-id())[1]"/>
+    <xsl:variable name="h" as="xs:string" select="'h' || min((count(ancestor::tei:div) + 2, 6))"/>
+    <section id="{$id}" class="section" aria-labelledby="{$id}-heading">
       <xsl:choose>
         <!-- A run-in head runs into its first paragraph, as in the source ("Revision and Revolt: In
              the first period…"), and stays a heading for the outline. -->
         <xsl:when test="tei:head[@rend = 'run-in']">
           <div class="run-in">
-            <h2 id="{@xml:id}-heading" class="section-head run-in-head"><xsl:apply-templates select="tei:head/node()" mode="reading"/></h2>
+            <xsl:element name="{$h}" namespace="http://www.w3.org/1999/xhtml"><xsl:attribute name="id" select="$id || '-heading'"/><xsl:attribute name="class" select="'section-head run-in-head'"/><xsl:apply-templates select="tei:head/node()" mode="reading"/></xsl:element>
             <xsl:apply-templates select="tei:p[1]" mode="reading"/>
           </div>
           <xsl:apply-templates select="tei:p[position() gt 1]" mode="reading"/>
         </xsl:when>
         <xsl:otherwise>
-          <h2 id="{@xml:id}-heading" class="{if (tei:head) then 'section-head' else 'section-head untitled'}">
+          <xsl:element name="{$h}" namespace="http://www.w3.org/1999/xhtml">
+            <xsl:attribute name="id" select="$id || '-heading'"/>
+            <xsl:attribute name="class" select="if (tei:head) then 'section-head' else 'section-head untitled'"/>
             <xsl:choose>
-              <xsl:when test="tei:head"><xsl:apply-templates select="tei:head/node()" mode="reading"/></xsl:when>
-              <xsl:otherwise><span class="visually-hidden">Section <xsl:value-of select="count(preceding-sibling::tei:div) + 1"/></span></xsl:otherwise>
+              <xsl:when test="tei:head"><xsl:apply-templates select="tei:head[1]/node()" mode="reading"/></xsl:when>
+              <xsl:otherwise><span class="visually-hidden"><xsl:value-of select="tk:section-label(.)"/></span></xsl:otherwise>
             </xsl:choose>
-          </h2>
-          <xsl:apply-templates select="tei:p" mode="reading"/>
+          </xsl:element>
+          <xsl:apply-templates select="* except tei:head[1]" mode="reading"/>
         </xsl:otherwise>
       </xsl:choose>
     </section>
@@ -51,6 +57,21 @@
       <a class="permalink" href="#{@xml:id}" data-n="{$n}" aria-label="¶{$n}: link and citation"></a>
       <xsl:apply-templates mode="reading"/>
     </p>
+  </xsl:template>
+
+  <!-- A passage other than the edition's paragraphs (a verse group, a speech…: common/blocks.xsl)
+       carries the same permalink and ¶ number. -->
+  <xsl:template name="tk:passage-marker" as="element()">
+    <xsl:variable name="n" as="xs:string" select="tk:paragraph-number(.)"/>
+    <a class="permalink" href="#{@xml:id}" data-n="{$n}" aria-label="¶{$n}: link and citation"></a>
+  </xsl:template>
+
+  <!-- A note in the text (not the edition's commentary, which points at its words from the back):
+       a numbered marker that opens the note in place (popover), and the note in the list of notes
+       after the text. -->
+  <xsl:template match="tei:note[not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]" mode="reading" as="node()*">
+    <xsl:variable name="n" as="xs:integer" select="tk:footnote-number(.)"/>
+    <a class="note-ref footnote-ref" href="#fn{$n}" id="fnref{$n}" role="doc-noteref" aria-label="Note {$n}"><xsl:value-of select="$n"/></a>
   </xsl:template>
 
   <!-- A mention's own ID, for the indexes' links back to the very words: its paragraph and its

@@ -57,7 +57,13 @@
             Cite a paragraph by its number (¶) in the margin.</p>
         </section>
         <main>
+          <xsl:if test="not($house)">
+            <xsl:apply-templates select="tei:text/tei:front/*" mode="print"/>
+          </xsl:if>
           <xsl:apply-templates select="tei:text/tei:body/*" mode="print"/>
+          <xsl:if test="not($house)">
+            <xsl:apply-templates select="tei:text/tei:back/*" mode="print"/>
+          </xsl:if>
         </main>
       </body>
     </html>
@@ -66,39 +72,39 @@
   <!-- A section's head is a heading (and a bookmark); an untitled section prints no words the
        author did not write, and is a bookmark by its label only. -->
   <xsl:template match="tei:div" mode="print" as="element()">
-    <section id="{@xml:id}">
+    <section id="{(@xml:id, generate-id())[1]}">
       <xsl:choose>
-        <xsl:when test="tei:head"><h2><xsl:value-of select="tk:section-label(.)"/></h2></xsl:when>
+        <xsl:when test="tei:head"><xsl:element name="{'h' || min((count(ancestor::tei:div) + 2, 6))}" namespace="http://www.w3.org/1999/xhtml"><xsl:value-of select="tk:section-label(.)"/></xsl:element></xsl:when>
         <xsl:otherwise>
           <xsl:attribute name="class" select="'untitled'"/>
           <xsl:attribute name="data-label" select="tk:section-label(.)"/>
         </xsl:otherwise>
       </xsl:choose>
-      <xsl:apply-templates select="tei:div | tei:p" mode="print"/>
+      <xsl:apply-templates select="* except tei:head[1]" mode="print"/>
     </section>
   </xsl:template>
 
-  <xsl:template match="tei:p" mode="print" as="element()">
-    <p>
-      <xsl:if test="@xml:id">
-        <xsl:attribute name="id" select="@xml:id"/>
-        <span class="pnum">¶<xsl:value-of select="tk:paragraph-number(.)"/></span>
-      </xsl:if>
-      <xsl:apply-templates mode="print"/>
-    </p>
+  <!-- A passage's ¶ number, in the margin (common/blocks.xsl gives it its place). -->
+  <xsl:template name="tk:passage-marker" as="element()">
+    <span class="pnum">¶<xsl:value-of select="tk:paragraph-number(.)"/></span>
+  </xsl:template>
+
+  <!-- A note of the text is a footnote on its page. -->
+  <xsl:template match="tei:note[not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]" mode="print" as="element()">
+    <span class="footnote"><xsl:value-of select="tk:flow(.)"/></span>
   </xsl:template>
 
   <xsl:template match="text()" mode="print" as="text()">
     <xsl:value-of select="."/>
   </xsl:template>
-  <xsl:template match="tei:corr | tei:note | tei:reg | tei:expan" mode="print" as="empty-sequence()"/>
+  <xsl:template match="tei:corr | tei:reg | tei:expan" mode="print" as="empty-sequence()"/>
   <xsl:template match="tei:choice" mode="print" as="node()*">
     <xsl:apply-templates select="tei:sic/node() | tei:orig/node() | tei:abbr/node()" mode="print"/>
   </xsl:template>
   <xsl:template match="tei:foreign" mode="print" as="element()">
     <i lang="{@xml:lang}"><xsl:apply-templates mode="print"/></i>
   </xsl:template>
-  <xsl:template match="tei:title | tei:hi | tei:emph" mode="print" as="element()">
+  <xsl:template match="tei:title" mode="print" as="element()">
     <i><xsl:apply-templates mode="print"/></i>
   </xsl:template>
   <xsl:template match="tei:*" mode="print" as="node()*">

@@ -61,6 +61,22 @@ class DocContext:
         """Write one output file (new; its folders made) and return its relative path."""
         return write(self.staging, rel, data)
 
+    def params(self, **extra: Any) -> dict[str, Any]:
+        """The stylesheet parameters every rendering of this document takes (see document_params)."""
+        return {**document_params(self.doc, self.corpus), **extra}
+
+
+def document_params(doc: Document, corpus: Corpus) -> dict[str, Any]:
+    """``register``: the register the document's names point into (with the entries the document
+    lists itself, under the ``tei`` profile); ``house``: whether the corpus is in the house profile
+    (its conventions drive the layout: a front matter of the archive's notes, commentary in the back)."""
+    register = corpus.register
+    assert register is not None
+    if corpus.config.strict:
+        return {"register": register.xdm(), "house": True}
+    merged = register.with_entries_of(doc)
+    return {"register": merged.xdm(), "house": False}
+
 
 @dataclass
 class SiteDocument:

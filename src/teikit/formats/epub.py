@@ -37,7 +37,7 @@ def package(ctx: DocContext) -> bytes:
     assert ctx.corpus.register is not None
     files: list[tuple[str, bytes]] = [("mimetype", MEDIA_TYPE.encode("ascii")),
                                       ("META-INF/container.xml", CONTAINER.encode("utf-8"))]
-    params = {"register": ctx.corpus.register.xdm(), "base-url": ctx.options.base_url}
+    params = ctx.params(**{"base-url": ctx.options.base_url})
     for part, name in PARTS:
         text = transform.run(transform.compiled("epub.xsl"), ctx.doc.xdm(), {**params, "part": part})
         files.append((name, text.encode("utf-8")))

@@ -42,14 +42,20 @@ def entry_summaries(register: Register) -> Any:
 def page(doc: Document, ctx_corpus: Any, options: Any) -> str:
     """The reading page of one document."""
     from .. import cite, transform
+    from . import document_params
 
     register = ctx_corpus.register
     items = cite.csl_items(doc, ctx_corpus, options.base_url)
+    params = document_params(doc, ctx_corpus)
+    # The entries' one-line summaries for the popovers: computed once per register, or per document
+    # for a document that lists entries of its own (tei profile).
+    own = register.with_entries_of(doc) if not params["house"] else register
+    summaries = register.derived("entry-summaries", entry_summaries) if own is register else entry_summaries(own)
     html = transform.run(transform.compiled("html.xsl"), doc.xdm(), {
-        "register": register.xdm(), "base-url": options.base_url,
+        **params, "base-url": options.base_url,
         "citation-data": citation_data(doc, items, "citations" in options.formats),
         "formats": " ".join(options.formats),
-        "entry-summaries": register.derived("entry-summaries", entry_summaries)})
+        "entry-summaries": summaries})
     return html if html.endswith("\n") else html + "\n"
 
 

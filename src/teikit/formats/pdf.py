@@ -51,9 +51,7 @@ def typeset(ctx: DocContext) -> bytes:
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
         raise OutputError(f"the PDF needs WeasyPrint and the Pango library ({exc}); install them, or "
                           "choose other --formats") from None
-    assert ctx.corpus.register is not None
-    html = transform.run(transform.compiled("pdf.xsl"), ctx.doc.xdm(),
-                         {"register": ctx.corpus.register.xdm(), "base-url": ctx.options.base_url})
+    html = transform.run(transform.compiled("pdf.xsl"), ctx.doc.xdm(), ctx.params(**{"base-url": ctx.options.base_url}))
     folder = xslt_path("pdf")
     identity = f"{ctx.options.base_url}{ctx.doc.id} {ctx.doc.edition_version}".encode()
     document = weasyprint.HTML(string=html, base_url=folder.resolve().as_uri() + "/",

@@ -57,10 +57,11 @@ def record_path(doc_id: str) -> str:
 def record(doc: Document, corpus: Corpus) -> str:
     """The search record of one document (HTML for the engine, never published)."""
     from .. import transform
+    from . import document_params
 
     if corpus.register is None:
         return transform.run(transform.compiled("search.xsl"), doc.xdm())
-    return transform.run(transform.compiled("search.xsl"), doc.xdm(), {"register": corpus.register.xdm()})
+    return transform.run(transform.compiled("search.xsl"), doc.xdm(), document_params(doc, corpus))
 
 
 def register_records(register: Register, summaries: etree._Element | None,

@@ -12,10 +12,8 @@ def render(ctx: DocContext) -> list[str]:
     from .. import transform
 
     o = ctx.options
-    assert ctx.corpus.register is not None
-    text = transform.run(transform.compiled("text.xsl"), ctx.doc.xdm(), {
-        "register": ctx.corpus.register.xdm(), "base-url": o.base_url,
-        "ids": o.text_ids, "width": o.text_width, "notes": o.text_notes})
+    text = transform.run(transform.compiled("text.xsl"), ctx.doc.xdm(), ctx.params(
+        **{"base-url": o.base_url, "ids": o.text_ids, "width": o.text_width, "notes": o.text_notes}))
     return [ctx.write(f"{ctx.doc.id}/{ctx.doc.id}.txt", text)]
 
 
