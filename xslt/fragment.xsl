@@ -6,12 +6,13 @@
     use-character-maps="tk:c1-literal" xmlns:tk="urn:teikit:functions"/>
   <xsl:include href="common/functions.xsl"/>
   <xsl:include href="common/html-characters.xsl"/>
+  <xsl:include href="common/blocks.xsl"/>
   <xsl:include href="html/reading.xsl"/>
   <xsl:include href="html/notes.xsl"/>
   <!-- Space-separated paragraph IDs to render. -->
   <xsl:param name="only" as="xs:string" select="''"/>
   <xsl:mode on-no-match="shallow-skip"/>
   <xsl:template match="/" as="element()*">
-    <xsl:apply-templates select="tei:TEI/tei:text/tei:body/tei:div/tei:p[@xml:id = tokenize($only)]" mode="reading"/>
+    <xsl:apply-templates select="tei:TEI/tei:text/tei:body//tei:*[@xml:id = tokenize($only)]" mode="reading"/>
   </xsl:template>
 </xsl:stylesheet>

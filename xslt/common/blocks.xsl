@@ -74,12 +74,12 @@
   </xsl:template>
   <xsl:template match="tei:l" mode="reading epub print" as="element()">
     <xsl:element name="{if (tk:is-passage(.)) then 'p' else 'span'}" namespace="http://www.w3.org/1999/xhtml">
-      <xsl:call-template name="tk:block-start">
-        <xsl:with-param name="class" select="'l'"/>
-      </xsl:call-template>
       <xsl:if test="@n">
         <xsl:attribute name="data-line" select="@n"/>
       </xsl:if>
+      <xsl:call-template name="tk:block-start">
+        <xsl:with-param name="class" select="'l'"/>
+      </xsl:call-template>
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
@@ -248,6 +248,10 @@
       <xsl:apply-templates mode="#current"/>
     </xsl:element>
   </xsl:template>
+  <!-- A segment of an opening or a closing (a letterhead's lines) is a line of its own. -->
+  <xsl:template match="tei:opener/tei:seg | tei:closer/tei:seg | tei:address/tei:seg" mode="reading epub print" priority="1" as="element()">
+    <p class="seg {tk:rend-classes(.)}"><xsl:apply-templates mode="#current"/></p>
+  </xsl:template>
   <xsl:template match="tei:titlePage | tei:docTitle" mode="reading epub print" as="element()">
     <div class="{local-name()}"><xsl:apply-templates mode="#current"/></div>
   </xsl:template>
@@ -316,7 +320,7 @@
     <span class="{local-name()}"><xsl:apply-templates mode="#current"/></span>
   </xsl:template>
   <xsl:template match="tei:space" mode="reading epub print" as="element()">
-    <span class="space"> </span>
+    <span class="space"><xsl:text> </xsl:text></span>
   </xsl:template>
   <xsl:template match="tei:handShift" mode="reading epub print" as="empty-sequence()"/>
 

@@ -21,8 +21,8 @@
     <xsl:sequence select="map:merge((
       map{
         'title': array{ map{'lang': $lang, 'value': tk:title($tei)} },
-        'creator': array{ $header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName ! (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1] },
-        'publisher': array{ normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) },
+        'creator': array{ $header/tei:fileDesc/tei:titleStmt/tei:author ! (tei:persName, .[empty(tei:persName)]) ! (tk:targets(@ref) ! tk:preferred-name(.), normalize-space(.))[1] },
+        'publisher': array{ $header/tei:fileDesc/tei:publicationStmt/tei:publisher ! normalize-space(.) },
         'language': array{ $header/tei:profileDesc/tei:langUsage/tei:language/@ident ! string(.) },
         'type': array{ 'Text' },
         'hasVersion': string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n),

@@ -70,14 +70,18 @@
             <a href="{tk:document-url(.)}"><xsl:value-of select="tk:document-url(.)"/></a>. Paragraphs are numbered (¶) as in
             the edition; cite them by number.</p>
         </section>
-        <xsl:if test="not($house)">
-          <xsl:apply-templates select="tei:text/tei:front/*" mode="epub"/>
+        <xsl:if test="not($house) and tei:text/tei:front">
+          <section epub:type="frontmatter" class="front" aria-label="Front matter">
+            <xsl:apply-templates select="tei:text/tei:front/*" mode="epub"/>
+          </section>
         </xsl:if>
         <section epub:type="bodymatter" aria-label="Text">
           <xsl:apply-templates select="tei:text/tei:body/*" mode="epub"/>
         </section>
-        <xsl:if test="not($house)">
-          <xsl:apply-templates select="tei:text/tei:back/*" mode="epub"/>
+        <xsl:if test="not($house) and tei:text/tei:back">
+          <section epub:type="backmatter" class="back" aria-label="Back matter">
+            <xsl:apply-templates select="tei:text/tei:back/*" mode="epub"/>
+          </section>
         </xsl:if>
         <xsl:variable name="footnotes" as="element(tei:note)*" select="tk:footnotes(.)"/>
         <xsl:if test="exists($footnotes)">

@@ -52,15 +52,15 @@
       <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
         <dc:identifier id="uid"><xsl:value-of select="tk:document-url(.)"/></dc:identifier>
         <dc:title><xsl:value-of select="tk:title(.)"/></dc:title>
-        <xsl:for-each select="$header/tei:fileDesc/tei:titleStmt/tei:author">
+        <xsl:for-each select="$header/tei:fileDesc/tei:titleStmt/tei:author[normalize-space(.)]">
           <dc:creator id="creator{position()}"><xsl:value-of select="normalize-space(.)"/></dc:creator>
           <meta refines="#creator{position()}" property="role" scheme="marc:relators">aut</meta>
         </xsl:for-each>
         <dc:language><xsl:value-of select="(@xml:lang, 'en')[1]"/></dc:language>
-        <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:publisher">
+        <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:publisher[normalize-space(.)]">
           <dc:publisher><xsl:value-of select="normalize-space(.)"/></dc:publisher>
         </xsl:for-each>
-        <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:date/@when">
+        <xsl:for-each select="$header/tei:fileDesc/tei:publicationStmt/tei:date/@when[matches(., '^\d{4}(-\d{2}(-\d{2})?)?$')]">
           <dc:date><xsl:value-of select="."/></dc:date>
         </xsl:for-each>
         <xsl:for-each select="($header//tei:availability/tei:licence)[1]">
@@ -71,9 +71,11 @@
             '') || ', “' || normalize-space(($source/tei:analytic/tei:title)[1]) || '”, ' || normalize-space(($source/tei:monogr/tei:title)[1])
             || ($source/tei:monogr/tei:imprint/tei:date/@when ! (', ' || tk:format-iso(.)))"/></dc:source>
         </xsl:if>
-        <dc:description>A TEI digital edition, version <xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/@n"/>; paragraphs numbered as in the edition at <xsl:value-of select="tk:document-url(.)"/>.</dc:description>
+        <dc:description>A TEI digital edition<xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/@n[normalize-space(.)] ! (', version ' || .)"/>; paragraphs numbered as in the edition at <xsl:value-of select="tk:document-url(.)"/>.</dc:description>
         <meta property="dcterms:modified"><xsl:value-of select="($changed[. ne ''], '2000-01-01')[1]"/>T00:00:00Z</meta>
-        <meta property="schema:version"><xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/@n"/></meta>
+        <xsl:for-each select="$header/tei:fileDesc/tei:editionStmt/tei:edition/@n[normalize-space(.)]">
+          <meta property="schema:version"><xsl:value-of select="."/></meta>
+        </xsl:for-each>
         <meta property="schema:accessMode">textual</meta>
         <meta property="schema:accessModeSufficient">textual</meta>
         <meta property="schema:accessibilityFeature">structuralNavigation</meta>
@@ -83,7 +85,7 @@
         <meta property="schema:accessibilityHazard">none</meta>
         <meta property="schema:accessibilitySummary">Text only, in reading order, with headings for the sections, a table of contents, numbered paragraphs, endnotes that link back to the text, and a register and chronology that link to every mention.</meta>
         <meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.1 Level AA</meta>
-        <meta property="a11y:certifiedBy"><xsl:value-of select="(normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)[. ne ''], 'teikit')[1]"/></meta>
+        <meta property="a11y:certifiedBy"><xsl:value-of select="(string-join($header/tei:fileDesc/tei:publicationStmt/tei:publisher ! normalize-space(.), ', ')[. ne ''], 'teikit')[1]"/></meta>
       </metadata>
       <manifest>
         <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>

@@ -30,8 +30,12 @@
         <summary>Contents</summary>
         <ol class="menu-list">
           <xsl:for-each select="$tei/tei:text/tei:body/tei:div">
+            <!-- The passages it holds: the edition's paragraphs, or any document's blocks. -->
+            <xsl:variable name="passages" as="element()*" select="if (tei:p[@xml:id] and empty(tei:div)) then tei:p else .//tei:*[tk:is-passage(.)][@xml:id]"/>
             <li><a href="#{@xml:id}"><xsl:value-of select="tk:section-label(.)"/></a>
-              <span class="toc-range"> ¶<xsl:value-of select="tk:paragraph-number(tei:p[1])"/>–<xsl:value-of select="tk:paragraph-number(tei:p[last()])"/></span></li>
+              <xsl:if test="exists($passages)">
+                <span class="toc-range"> ¶<xsl:value-of select="tk:paragraph-number($passages[1])"/>–<xsl:value-of select="tk:paragraph-number($passages[last()])"/></span>
+              </xsl:if></li>
           </xsl:for-each>
           <xsl:if test="$tei/tei:text/tei:back//tei:note"><li><a href="#notes">Notes</a></li></xsl:if>
           <li><a href="#indexes">Indexes</a></li>

@@ -22,8 +22,8 @@
     <xsl:variable name="pointers" as="xs:string*" select="distinct-values($tei//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))"/>
     <xsl:variable name="entries" as="element()*" select="$tk:entries[@xml:id = $pointers]"/>
     <!-- Entry ID -> the paragraphs that mention it, built in one pass over the text. -->
-    <xsl:variable name="mentioned-in" as="map(xs:string, element(tei:p)*)" select="map:merge(
-        for $p in $tei/tei:text/tei:body/tei:div/tei:p,
+    <xsl:variable name="mentioned-in" as="map(xs:string, element()*)" select="map:merge(
+        for $p in (if ($house) then $tei/tei:text/tei:body/tei:div/tei:p else $tei/tei:text/tei:body//tei:*[tk:is-passage(.)]),
             $id in distinct-values($p//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))
         return map{$id: $p}, map{'duplicates': 'combine'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
     <section id="indexes" class="indexes" aria-labelledby="indexes-heading">
@@ -55,7 +55,7 @@
 
   <xsl:template name="tk:index-entry" as="element()">
     <xsl:param name="entry" as="element()"/>
-    <xsl:param name="passages" as="element(tei:p)*"/>
+    <xsl:param name="passages" as="element()*"/>
     <xsl:variable name="id" as="xs:string" select="$entry/@xml:id"/>
     <li id="entry-{$id}" class="entry entry-{local-name($entry)}">
       <!-- Summaries depend only on the register: copied when the build made them beforehand. -->

@@ -48,7 +48,8 @@
     <xsl:variable name="header" as="element(tei:teiHeader)" select="tei:teiHeader"/>
     <xsl:variable name="source" as="element(tei:biblStruct)?" select="($header/tei:fileDesc/tei:sourceDesc/tei:biblStruct[tei:analytic])[1]"/>
     <xsl:variable name="title" as="xs:string" select="tk:title(.)"/>
-    <xsl:variable name="authors" as="element()*" select="$header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName"/>
+    <!-- The authors' names: marked up as persName (linked to the register), or the author's text. -->
+    <xsl:variable name="authors" as="element()*" select="$header/tei:fileDesc/tei:titleStmt/tei:author ! (tei:persName, .[empty(tei:persName)])"/>
     <xsl:variable name="journal" as="xs:string?" select="($source/tei:monogr/tei:title[@level = 'j'])[1] ! normalize-space(.)"/>
     <xsl:variable name="published" as="xs:string?" select="$source/tei:monogr/tei:imprint/tei:date/@when"/>
     <xsl:variable name="version" as="xs:string" select="string($header/tei:fileDesc/tei:editionStmt/tei:edition/@n)"/>
@@ -116,7 +117,7 @@
                 <xsl:value-of select="($header//tei:biblStruct[not(tei:analytic)]/tei:monogr/tei:respStmt/tei:persName)[1] ! (' by ' || normalize-space(.))"/>.</dd>
             </xsl:if>
             <dt>Edition</dt>
-            <dd>Version <xsl:value-of select="$version"/><xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/tei:date/@when ! (', ' || tk:format-iso(.))"/>; <xsl:value-of select="normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher)"/></dd>
+            <dd>Version <xsl:value-of select="$version"/><xsl:value-of select="$header/tei:fileDesc/tei:editionStmt/tei:edition/tei:date/@when ! (', ' || tk:format-iso(.))"/>; <xsl:value-of select="string-join($header/tei:fileDesc/tei:publicationStmt/tei:publisher ! normalize-space(.), ', ')"/></dd>
             <dt>Licence</dt>
             <dd>
               <!-- As text: the licence's link is in "About this edition" (one Tab stop fewer before the text). -->
@@ -134,13 +135,14 @@
             <h2 id="article-title" class="visually-hidden">Text</h2>
             <!-- The edition's front holds the archive's notes (shown in "About this edition") and its
                  back the commentary (the notes below); another document's are its own text. -->
-            <xsl:if test="not($house)">
-              <xsl:apply-templates select="tei:text/tei:front/*" mode="reading"/>
-            </xsl:if>
-            <xsl:apply-templates select="tei:text/tei:body/*" mode="reading"/>
-            <xsl:if test="not($house)">
-              <xsl:apply-templates select="tei:text/tei:back/*" mode="reading"/>
-            </xsl:if>
+            <xsl:for-each select="tei:text/*">
+            <xsl:choose>
+              <xsl:when test="self::tei:body"><xsl:apply-templates select="*" mode="reading"/></xsl:when>
+              <xsl:when test="$house"/>
+              <xsl:when test="self::tei:front or self::tei:back"><xsl:apply-templates select="*" mode="reading"/></xsl:when>
+              <xsl:otherwise><xsl:apply-templates select="." mode="reading"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:for-each>
           </article>
           <xsl:variable name="footnotes" as="element(tei:note)*" select="tk:footnotes(.)"/>
           <xsl:if test="exists($footnotes)">
@@ -210,7 +212,7 @@
         'name': tk:title($tei),
         'inLanguage': $lang,
         'author': $persons($header/tei:fileDesc/tei:titleStmt/tei:author/tei:persName),
-        'publisher': map{ '@type': 'Organization', 'name': normalize-space($header/tei:fileDesc/tei:publicationStmt/tei:publisher) }
+        'publisher': map{ '@type': 'Organization', 'name': string-join($header/tei:fileDesc/tei:publicationStmt/tei:publisher ! normalize-space(.), ', ') }
       },
       $header/tei:fileDesc/tei:titleStmt/tei:editor[1] ! map{'editor': array{ $header/tei:fileDesc/tei:titleStmt/tei:editor !
           map{'@type': if (tei:persName) then 'Person' else 'Organization', 'name': normalize-space(.)} }},

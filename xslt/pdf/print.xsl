@@ -57,13 +57,14 @@
             Cite a paragraph by its number (¶) in the margin.</p>
         </section>
         <main>
-          <xsl:if test="not($house)">
-            <xsl:apply-templates select="tei:text/tei:front/*" mode="print"/>
-          </xsl:if>
-          <xsl:apply-templates select="tei:text/tei:body/*" mode="print"/>
-          <xsl:if test="not($house)">
-            <xsl:apply-templates select="tei:text/tei:back/*" mode="print"/>
-          </xsl:if>
+          <xsl:for-each select="tei:text/*">
+            <xsl:choose>
+              <xsl:when test="self::tei:body"><xsl:apply-templates select="*" mode="print"/></xsl:when>
+              <xsl:when test="$house"/>
+              <xsl:when test="self::tei:front or self::tei:back"><xsl:apply-templates select="*" mode="print"/></xsl:when>
+              <xsl:otherwise><xsl:apply-templates select="." mode="print"/></xsl:otherwise>
+            </xsl:choose>
+          </xsl:for-each>
         </main>
       </body>
     </html>

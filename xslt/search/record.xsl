@@ -38,7 +38,8 @@
 
   <xsl:template match="tei:TEI" as="element()">
     <xsl:variable name="tei" as="element(tei:TEI)" select="."/>
-    <xsl:variable name="passages" as="element(tei:p)*" select="tei:text/tei:body//tei:p[@xml:id]"/>
+    <xsl:variable name="passages" as="element()*" select="if ($house) then tei:text/tei:body//tei:p[@xml:id]
+      else tei:text/tei:body//tei:*[tk:is-passage(.)][@xml:id]"/>
     <!-- What the passages mention, by facet and value (a register entry's preferred name, a year):
          grouped once over the mentions, not one map per mention (this runs for every document). -->
     <xsl:variable name="found" as="map(*)*">
@@ -46,12 +47,12 @@
         <xsl:variable name="entry" as="element()?" select="$tk:entry-map(current-grouping-key())"/>
         <xsl:if test="exists($entry)">
           <xsl:sequence select="map{'facet': $tk:facets(local-name($entry)), 'value': tk:preferred-name($entry),
-            'p': distinct-values(current-group()/ancestor::tei:p[@xml:id][1]/@xml:id ! string(.))}"/>
+            'p': distinct-values(current-group() ! tk:passage-id(.))}"/>
         </xsl:if>
       </xsl:for-each-group>
       <xsl:for-each-group select="$passages//tei:date" group-by="tk:years(.)">
         <xsl:sequence select="map{'facet': 'year', 'value': current-grouping-key(),
-          'p': distinct-values(current-group()/ancestor::tei:p[@xml:id][1]/@xml:id ! string(.))}"/>
+          'p': distinct-values(current-group() ! tk:passage-id(.))}"/>
       </xsl:for-each-group>
     </xsl:variable>
     <xsl:variable name="mentions" as="map(*)">
@@ -112,7 +113,7 @@
           </xsl:for-each>
         </div>
         <main data-pagefind-body="">
-          <xsl:apply-templates select="tei:text/tei:body/tei:div | tei:text/tei:body/tei:p"/>
+          <xsl:apply-templates select="tei:text/tei:body/(tei:div | tei:*[tk:is-passage(.)])"/>
           <xsl:for-each select="$notes">
             <h4 id="{@xml:id}"><span data-pagefind-ignore="">Note</span></h4>
             <p><xsl:value-of select="tk:flow(.)"/></p>
@@ -129,13 +130,21 @@
         <xsl:otherwise><span data-pagefind-ignore=""><xsl:value-of select="tk:section-label(.)"/></span></xsl:otherwise>
       </xsl:choose>
     </h2>
-    <xsl:apply-templates select="tei:div | tei:p"/>
+    <xsl:apply-templates select="tei:div | tei:*[tk:is-passage(.)]"/>
   </xsl:template>
 
-  <xsl:template match="tei:p" as="element()*">
+  <!-- A passage: the edition's paragraph, or any block a reader cites (a verse group, a speech…). -->
+  <xsl:template match="tei:*" as="element()*">
     <xsl:if test="@xml:id"><h3 id="{@xml:id}"><span data-pagefind-ignore="">¶</span></h3></xsl:if>
     <p><xsl:value-of select="tk:flow(.)"/></p>
   </xsl:template>
+
+  <!-- The passage a mention is in: the edition's paragraph, or any document's passage block. -->
+  <xsl:function name="tk:passage-id" as="xs:string?">
+    <xsl:param name="el" as="element()"/>
+    <xsl:sequence select="if ($house) then $el/ancestor::tei:p[@xml:id][1]/@xml:id ! string(.)
+      else ($el/ancestor::tei:*[@xml:id][tk:is-passage(.)])[last()]/@xml:id ! string(.)"/>
+  </xsl:function>
 
   <!-- The years a date names: its own, or every year of its range (a mention of 1953–1958 is
        found under 1956); at most a century, so that a vague range does not flood the facet. -->

@@ -22,7 +22,7 @@
       journal="{$source/tei:monogr/tei:title[@level = 'j'] ! normalize-space(.)}"
       date="{$source/tei:monogr/tei:imprint/tei:date/@when}"
       version="{$tei/tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition/@n}"
-      paragraphs="{count($tei/tei:text/tei:body/tei:div/tei:p)}"
+      paragraphs="{count($tei/tei:text/tei:body//tei:*[tk:is-passage(.)])}"
       edition-of="{tk:edition-name($tei/tei:teiHeader)}"/>
   </xsl:template>
 </xsl:stylesheet>

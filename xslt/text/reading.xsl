@@ -100,14 +100,17 @@
       else if ($name = 'table') then string-join(($el/tei:head ! tk:flow(.), $el/tei:row ! string-join(tei:cell ! tk:flow(.), ' | ')), '&#10;')
       else if ($name = ('sp', 'spGrp', 'opener', 'closer', 'postscript', 'cit', 'figure', 'epigraph', 'argument', 'quote')
                and $el/tei:*[not(self::tei:note or self::tei:pb or self::tei:lb or self::tei:milestone or self::tei:fw)]
-               [local-name() = ($tk:blocks, 'speaker', 'dateline', 'salute', 'signed', 'head', 'byline', 'bibl', 'address')])
+               [local-name() = $tk:line-blocks or (self::tei:seg and $name = ('opener', 'closer'))])
         then string-join(tk:lines-of($el)[. ne ''], '&#10;')
       else tk:flow($el)"/>
   </xsl:function>
+  <!-- What stands on a line of its own inside a mixed block. -->
+  <xsl:variable name="tk:line-blocks" as="xs:string+" select="($tk:blocks, 'speaker', 'dateline', 'salute', 'signed', 'head', 'byline', 'bibl', 'address')"/>
   <!-- A mixed block's lines: each block-level child on its own line, runs of words between them too. -->
   <xsl:function name="tk:lines-of" as="xs:string*">
     <xsl:param name="el" as="element()"/>
-    <xsl:for-each-group select="$el/node()" group-adjacent="boolean(self::tei:*[local-name() = ($tk:blocks, 'speaker', 'dateline', 'salute', 'signed', 'head', 'byline', 'bibl', 'address')])">
+    <xsl:for-each-group select="$el/node()" group-adjacent="boolean(self::tei:*[local-name() = $tk:line-blocks
+        or (self::tei:seg and local-name($el) = ('opener', 'closer'))])">
       <xsl:choose>
         <xsl:when test="current-grouping-key()">
           <xsl:sequence select="current-group() ! tk:block-text(.)"/>
