@@ -88,7 +88,7 @@ def _words(el: etree._Element, left_out: set[str] = LEFT_OUT) -> list[str]:
         if node.tag in left_out:
             return
         local = etree.QName(node).localname if isinstance(node.tag, str) else ""
-        if local in ("lb", "pb", "cb") and node.get("break") != "no" or local in BLOCKS:
+        if (local in ("lb", "pb", "cb") and node.get("break") != "no") or local in BLOCKS:
             parts.append(" ")
         elif local in ("gap", "space") or (local == "seg" and node.getparent() is not None
                                            and etree.QName(node.getparent()).localname in LINED):
@@ -226,7 +226,7 @@ def test_epubcheck_passes_the_epub(built: dict[str, tuple[Path, str]], name: str
 def test_every_passage_is_in_the_dts_navigation(built: dict[str, tuple[Path, str]], name: str) -> None:
     import json
 
-    site, ident = built[name]
+    site, _ = built[name]
     files = list((site / "api").rglob("*.json")) + list((site / "api").rglob("*.jsonld"))
     assert files, "the static DTS API was written"
     from teikit.load import Corpus
