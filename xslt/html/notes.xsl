@@ -58,9 +58,16 @@
     <xsl:apply-templates mode="reading"/>
   </xsl:template>
 
-  <!-- The source's reading, always: the correction is in the corrective note. -->
+  <!-- The source's reading, always: the correction is in the corrective note.  An abbreviation
+       or an original spelling is shown as the source has it, its expansion or regularisation
+       offered as the element's title (a tooltip, and what assistive technology reads for abbr). -->
   <xsl:template match="tei:choice" mode="reading" as="node()*">
-    <xsl:apply-templates select="tei:sic/node()" mode="reading"/>
+    <xsl:choose>
+      <xsl:when test="tei:sic"><xsl:apply-templates select="tei:sic/node()" mode="reading"/></xsl:when>
+      <xsl:when test="tei:abbr"><abbr title="{normalize-space(tei:expan[1])}"><xsl:apply-templates select="tei:abbr[1]/node()" mode="reading"/></abbr></xsl:when>
+      <xsl:when test="tei:orig"><span class="orig" title="{normalize-space(tei:reg[1])}"><xsl:apply-templates select="tei:orig[1]/node()" mode="reading"/></span></xsl:when>
+      <xsl:otherwise><xsl:apply-templates select="*[1]/node()" mode="reading"/></xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The list of notes, after the text. -->
