@@ -353,7 +353,8 @@ def test_what_the_tei_profile_accepts_here_is_valid_tei_all(tmp_path: Path) -> N
     need_java()
     assert CliRunner().invoke(main, ["init", str(tmp_path / "a")]).exit_code == 0
     (tmp_path / "t.txt").write_text(ARTICLE, encoding="utf-8")
-    assert CliRunner().invoke(main, ["init", str(tmp_path / "b"), "--from-text", str(tmp_path / "t.txt")]).exit_code == 0
+    made = CliRunner().invoke(main, ["init", str(tmp_path / "b"), "--from-text", str(tmp_path / "t.txt")])
+    assert made.exit_code == 0
     real = Path(__file__).parent / "real" / "play-kafka-gruftwaechter" / "play-kafka-gruftwaechter.xml"
     files = [VOCABULARY, tmp_path / "a" / "tei" / "document.xml", tmp_path / "b" / "tei" / "t.xml", real]
     for f in files:

@@ -145,14 +145,17 @@ def test_the_csl_type_and_fields_follow_the_source_description(tmp_path: Path, c
 
 @pytest.mark.parametrize("style", sorted(STYLES))
 def test_each_type_is_cited_as_citeproc_js_cites_it(tmp_path: Path, style: str) -> None:
-    """One citeproc-js run per style for every type, the work and a passage of it (a paragraph as
-    the locator), as citation and as bibliography entry, plain and HTML."""
+    """One citeproc-js run per style for every type, as citation and as bibliography entry, plain
+    and HTML; for three types also a passage (a paragraph as the locator: the edition's own tests
+    cite passages of every kind).  citeproc-js takes ~0.7 s to build an engine per case."""
     runs = []
     for case in sorted(CASES):
         item = _item(tmp_path, case)
         exported = json.loads(json.dumps(export_items([item])))
-        for name, cite in (("work", {"id": item["id"]}),
-                           ("passage", {"id": item["id"], "locator": "3", "label": "paragraph"})):
+        cites = [("work", {"id": item["id"]})]
+        if case in ("book", "chapter", "letter"):
+            cites.append(("passage", {"id": item["id"], "locator": "3", "label": "paragraph"}))
+        for name, cite in cites:
             runs.append((case, name, item, cite, {"items": exported, "cite": cite}))
     oracle = citeproc_js(style, [run[-1] for run in runs])
     mismatches = []
