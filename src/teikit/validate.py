@@ -566,7 +566,9 @@ def _house_warnings(checked: _Checked) -> list[Problem]:
         warn(where, "house-document-idno", "no document identifier: add <idno type=\"teikit\">"
              f"{checked.doc.id}</idno> to publicationStmt (until then the "
              + ("xml:id" if root.get(XML_ID) else "file name") + " is used)")
-    if not root.xpath("tei:teiHeader/tei:encodingDesc/tei:refsDecl/tei:citeStructure", namespaces=NS):
+    # A refsDecl of another kind (cRefPattern, refState) is the document's own reference system:
+    # teikit ids cannot add a citeStructure beside it, and does not ask to.
+    if not root.xpath("tei:teiHeader/tei:encodingDesc/tei:refsDecl", namespaces=NS):
         warn(where, "house-cite-structure", "no citeStructure says how passages are cited: run "
              f"`teikit ids {checked.name}` to add it with the passage IDs")
     body = root.find("tei:text/tei:body", NS)
