@@ -9,6 +9,7 @@ versus invalid, always.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import shutil
@@ -107,6 +108,54 @@ def test_the_first_error_names_the_culprit_at_its_place_and_is_the_only_one(tmp_
     assert len(errors) == count, [str(p) for p in errors]
 
 
+# The same kinds of mistake in ordinary TEI (the default profile, schema/tei.rnc): the vocabulary
+# document (tests/fixtures/vocabulary), in a folder with no teikit.toml.
+VOCABULARY = Path(__file__).parent / "fixtures" / "vocabulary" / "vocabulary.xml"
+TEI_CASES: dict[str, tuple[Mutation, str]] = {
+    "element-misspelt": ((r'<persName (ref="#ada")>Ada</persName>', r"<persNmae \1>Ada</persNmae>", 0),
+                         "error [grammar-unknown-element] <persNmae> is not an element of TEI as teikit knows it: "
+                         "did you mean <persName>?"),
+    "element-case": ((r"<castList>(.*?)</castList>", r"<castlist>\1</castlist>", 0),
+                     "error [grammar-unknown-element] <castlist> is not an element of TEI as teikit knows it: "
+                     "did you mean <castList>?"),
+    "element-misplaced": ((r"(<p>The body of the letter.</p>)", r"\1<head>Late</head>", "<head"),
+                          "error [grammar-misplaced] <head> is not allowed in <div>: expected"),
+    "child-missing": ((r"(<titleStmt>\s*)<title>A Miscellany</title>", r"\1", "<titleStmt"),
+                      "error [grammar-missing-element] <titleStmt> lacks a required <title> before <author>"),
+    "attribute-missing": ((r'<milestone unit="section" n="2"/>', '<milestone n="2"/>', 0),
+                          "error [grammar-missing-attribute] <milestone> lacks the required attribute @unit"),
+    "value-date": ((r'<date when="1843-07-01"', '<date when="1843-7-1"', "when"),
+                   "error [grammar-value] @when=“1843-7-1” on <date> is not a valid value: expected a date "
+                   "YYYY-MM-DD"),
+    "text-not-allowed": ((r'(<div type="poem">)', r"Stray words\1", 0),
+                         "error [grammar-text] text “Stray words” is not allowed in <body>: expected"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEI_CASES))
+def test_under_the_tei_profile_too_the_first_error_is_the_culprit_and_the_only_one(tmp_path: Path,
+                                                                                  case: str) -> None:
+    (pattern, replacement, culprit), message = TEI_CASES[case]
+    original = VOCABULARY.read_text(encoding="utf-8")
+    m = re.search(pattern, original, flags=re.S)
+    assert m, pattern
+    replaced = m.expand(replacement)
+    text = original[:m.start()] + replaced + original[m.end():]
+    offset = m.start() + (culprit if isinstance(culprit, int) else
+                          (replaced.index(culprit) if culprit in replaced else original.index(culprit, m.start())
+                           - m.start()))
+    if case == "child-missing":  # the culprit is the parent, before the match
+        offset = original.rindex("<titleStmt>", 0, m.end())
+    folder = tmp_path / "tei"
+    folder.mkdir()
+    path = folder / "doc.xml"
+    path.write_text(text, encoding="utf-8")
+    errors = [p for p in iter_errors(folder) if p.severity == "error"]
+    line, col = _line_col(text, offset)
+    assert len(errors) == 1, [str(p) for p in errors]
+    assert str(errors[0]).startswith(f"{path}:{line}:{col}: {message}"), str(errors[0])
+
+
 def test_the_checker_finds_nothing_in_valid_documents() -> None:
     grammar = rngcheck.load(schema_path("teikit.rng"))
     for path in [*TEI_DIR.glob("*.xml"), FIXTURES / "minimal" / "minimal.xml"]:
@@ -142,18 +191,29 @@ def _damage(root: etree._Element, rnd: random.Random, names: list[str]) -> None:
         el.tail = (el.tail or "") + rnd.choice(["words", " ", "1959"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(0, 2**32 - 1), st.integers(1, 3))
-def test_the_checker_and_libxml2_agree_on_validity(seed: int, edits: int) -> None:
-    """Random damage to the edition: teikit's checker reports a mistake exactly when libxml2 finds
-    the document invalid (the checker explains; libxml2 is the reference)."""
-    grammar = rngcheck.load(schema_path("teikit.rng"))
-    names = sorted({str(n) for n in etree.parse(str(schema_path("teikit.rng"))).xpath(
-        "//*[local-name()='element']/@name")})
-    tree = etree.parse(str(EDITION))
+@functools.cache
+def _element_names(profile: str) -> list[str]:
+    from teikit.validate import grammar_file
+
+    return sorted({str(n) for n in etree.parse(str(grammar_file(profile))).xpath("//*[local-name()='element']/@name")})
+
+
+@pytest.mark.parametrize("profile", ["house", "tei"])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 3))
+def test_the_checker_and_libxml2_agree_on_validity(profile: str, seed: int, edits: int) -> None:
+    """Random damage to a document (the edition under the house grammar, the vocabulary document
+    under ordinary TEI's): teikit's checker reports a mistake exactly when libxml2 finds the
+    document invalid (the checker explains; libxml2 is the reference)."""
+    from teikit.validate import grammar_file
+
+    grammar = rngcheck.load(grammar_file(profile))
+    names = _element_names(profile)
+    tree = etree.parse(str(EDITION if profile == "house" else VOCABULARY))
     rnd = random.Random(seed)
     for _ in range(edits):
         _damage(tree.getroot(), rnd, names)
-    valid = relaxng().validate(tree)
+    valid = relaxng(profile).validate(tree)
     mistakes = rngcheck.check(grammar, tree.getroot())
     assert valid == (not mistakes), (valid, [m.message for m in mistakes])
