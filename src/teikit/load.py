@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from .config import Config, load_config
-from .errors import InvalidInput, Unreadable, UsageProblem
+from .errors import InvalidInput, TeikitError, Unreadable, UsageProblem
 from .outdir import has_marker
 from .resources import resource_dir
 from .xmlutil import NS, TEI_NS, XML_ID, local_name, parse_file, source_line
@@ -149,11 +149,13 @@ class Register:
 
     def with_entries_of(self, doc: Document) -> Register:
         """This register plus the entries a document lists itself (listPerson, listPlace, listOrg,
-        listEvent in its header, text or standOff), which its names may point at as ``#ID``: what
-        the outputs index for that document.  The register itself when the document lists none."""
+        listEvent in its header, text or standOff), which its names may point at as ``#ID``, and
+        those it points at in another file beside it (``people.xml#ID``): what the outputs index
+        for that document.  The register itself when there are none."""
         kinds = " | ".join(f"//tei:{k}[@xml:id]" for k in REGISTER_KINDS)
         own = [el for el in doc.xpath(kinds)
                if (parent := el.getparent()) is not None and local_name(parent).startswith("list")]
+        own += _entries_elsewhere(doc)
         if not own:
             return self
         import copy
@@ -192,6 +194,30 @@ class Register:
 
     def sizes(self) -> Counter[str]:
         return Counter(local_name(el) for el in self.entries.values())
+
+
+def _entries_elsewhere(doc: Document) -> list[etree._Element]:
+    """The register entries (person, place, org, event) a document's names point at in other
+    files of its folder (``@ref="people.xml#ada"``).  Only files inside that folder are read (a
+    pointer that leads out of it is not followed), each once."""
+    folder = doc.path.parent.resolve()
+    wanted: dict[str, set[str]] = {}
+    for value in doc.root.xpath("//@ref | //@who | //@corresp"):
+        for token in str(value).split():
+            file, _, ident = token.partition("#")
+            if file and ident and file != REGISTER_FILE and file.endswith(".xml") and "://" not in file:
+                wanted.setdefault(file, set()).add(ident)
+    found: list[etree._Element] = []
+    for file, idents in sorted(wanted.items()):
+        path = (folder / file).resolve()
+        if not path.is_relative_to(folder) or not path.is_file() or path == doc.path.resolve():
+            continue
+        try:
+            root = parse_file(path).getroot()
+        except TeikitError:
+            continue  # validating that file reports it
+        found += [el for el in root.iter(*(f"{{{TEI_NS}}}{k}" for k in REGISTER_KINDS)) if el.get(XML_ID) in idents]
+    return found
 
 
 def _xml_files(top: Path) -> dict[Path, bool]:
