@@ -202,7 +202,9 @@ def _entries_elsewhere(doc: Document) -> list[etree._Element]:
     pointer that leads out of it is not followed), each once."""
     folder = doc.path.parent.resolve()
     wanted: dict[str, set[str]] = {}
-    for value in doc.root.xpath("//@ref | //@who | //@corresp"):
+    values = doc.root.xpath("//@ref | //@who | //@corresp")
+    assert isinstance(values, list)
+    for value in values:
         for token in str(value).split():
             file, _, ident = token.partition("#")
             if file and ident and file != REGISTER_FILE and file.endswith(".xml") and "://" not in file:

@@ -486,7 +486,8 @@ _DATATYPES = {
     "NCName": "a name without spaces or colons", "anyURI": "a URI", "language": "a language tag such as “en”",
     "nonNegativeInteger": "a whole number", "integer": "a whole number", "boolean": "true or false",
     "decimal": "a number", "token": "a word", "string": "text",
-    "dateTime": "a date and time YYYY-MM-DDThh:mm:ss", "time": "a time hh:mm:ss", "gMonthDay": "a day of a month --MM-DD",
+    "dateTime": "a date and time YYYY-MM-DDThh:mm:ss", "time": "a time hh:mm:ss",
+    "gMonthDay": "a day of a month --MM-DD",
     "gMonth": "a month --MM", "gDay": "a day ---DD",
     "ID": "an identifier (letters, digits, “_”, “-” and “.”, starting with a letter or “_”)",
 }
