@@ -131,7 +131,7 @@
           </dl>
         </header>
         <main id="text">
-          <article class="reading-text" aria-labelledby="article-title">
+          <article class="{if ($house) then 'reading-text' else 'reading-text tei-text'}" aria-labelledby="article-title">
             <h2 id="article-title" class="visually-hidden">Text</h2>
             <!-- The edition's front holds the archive's notes (shown in "About this edition") and its
                  back the commentary (the notes below); another document's are its own text. -->
