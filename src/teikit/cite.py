@@ -220,20 +220,20 @@ def _from_source_description(base: dict[str, Any], root: etree._Element, header:
             _issued(base, "issued", next((el for el in (_first(ms, ".//tei:origDate"), _first(ms, ".//tei:origin"))
                                           if el is not None), None))
         ident = _first(ms, "tei:msIdentifier")
-        repo = next((el for el in (_first(ident, "tei:repository"), _first(ident, "tei:institution"))
-                     if el is not None), None)
-        if repo is not None:
-            base["archive"] = _text(repo)
-        shelf = _first(ident, "tei:idno")
-        if shelf is not None:
-            base["archive_location"] = _text(shelf)
-        town = _first(ident, "tei:settlement")
-        if town is not None:
-            base["archive-place"] = _text(town)
+        _put(base, "archive", next((el for el in (_first(ident, "tei:repository"), _first(ident, "tei:institution"))
+                                    if el is not None), None))
+        _put(base, "archive_location", _first(ident, "tei:idno"))
+        _put(base, "archive-place", _first(ident, "tei:settlement"))
     elif struct is not None and base["type"] == "document":
         _from_bibl_struct(base, struct, corpus)
     elif bibls and base["type"] == "document":
         _from_bibl(base, bibls[0], corpus)
+
+
+def _put(base: dict[str, Any], field: str, el: etree._Element | None) -> None:
+    """Set a CSL field to an element's text, where the element is there."""
+    if el is not None:
+        base[field] = _text(el)
 
 
 def _level(titles: list[etree._Element], level: str) -> etree._Element | None:
@@ -267,10 +267,8 @@ def _from_bibl_struct(base: dict[str, Any], struct: etree._Element, corpus: Corp
     if authors:
         base["author"] = _names_of(authors, corpus)
     if imprint is not None:
-        for field, path in (("publisher", "tei:publisher"), ("publisher-place", "tei:pubPlace")):
-            el = _first(imprint, path)
-            if el is not None:
-                base[field] = _text(el)
+        _put(base, "publisher", _first(imprint, "tei:publisher"))
+        _put(base, "publisher-place", _first(imprint, "tei:pubPlace"))
         if _first(imprint, "tei:date") is not None:
             base.pop("issued", None)
             _issued(base, "issued", _first(imprint, "tei:date"))
@@ -296,10 +294,8 @@ def _from_bibl(base: dict[str, Any], bibl: etree._Element, corpus: Corpus) -> No
     authors = bibl.findall("tei:author", NS)
     if authors:
         base["author"] = _names_of(authors, corpus)
-    for field, path in (("publisher", "tei:publisher"), ("publisher-place", "tei:pubPlace")):
-        el = _first(bibl, path)
-        if el is not None:
-            base[field] = _text(el)
+    _put(base, "publisher", _first(bibl, "tei:publisher"))
+    _put(base, "publisher-place", _first(bibl, "tei:pubPlace"))
     if _first(bibl, ".//tei:date") is not None:  # its own date, or its source's (a bibl within)
         base.pop("issued", None)
         _issued(base, "issued", _first(bibl, ".//tei:date"))

@@ -129,22 +129,21 @@ class Grammar:
         return self._make("choice", a, b)
 
     def group(self, a: Pattern, b: Pattern) -> Pattern:
-        if a is self.not_allowed or b is self.not_allowed:
-            return self.not_allowed
-        if a is self.empty:
-            return b
-        if b is self.empty:
-            return a
-        return self._make("group", a, b)
+        return self._both("group", a, b)
 
     def interleave(self, a: Pattern, b: Pattern) -> Pattern:
+        return self._both("interleave", a, b)
+
+    def _both(self, kind: str, a: Pattern, b: Pattern) -> Pattern:
+        """A group or an interleave, simplified: nothing matches if a part cannot, an empty part
+        adds nothing."""
         if a is self.not_allowed or b is self.not_allowed:
             return self.not_allowed
         if a is self.empty:
             return b
         if b is self.empty:
             return a
-        return self._make("interleave", a, b)
+        return self._make(kind, a, b)
 
     def after(self, a: Pattern, b: Pattern) -> Pattern:
         if a is self.not_allowed or b is self.not_allowed:
