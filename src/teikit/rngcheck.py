@@ -95,6 +95,11 @@ class Grammar:
         if unsupported:
             raise ValueError(f"not a simplified grammar: <{etree.QName(unsupported[0]).localname}>")
         self._defines = {d.get("name"): d for d in root.iter(f"{{{RNG_NS}}}define")}
+        # Attributes of datatype ID, whose values must also be unique in a document (as libxml2,
+        # following RELAX NG DTD compatibility, checks).
+        self.id_attributes = {
+            (a.get("ns", ""), a.get("name", "").strip()) for a in root.iter(f"{{{RNG_NS}}}attribute")
+            if a.get("name") and any(d.get("type") == "ID" for d in a.iter(f"{{{RNG_NS}}}data"))}
         self._content: dict[str, Pattern] = {}
         self._building: dict[str, Pattern] = {}
         start = root.find(f"{{{RNG_NS}}}start")
@@ -593,6 +598,25 @@ def check(g: Grammar, root: etree._Element) -> list[Mistake]:
     found: list[Mistake] = []
     rest = _element(g, root, g.start, found, None)
     del rest
+    if g.id_attributes:
+        seen: dict[str, etree._Element] = {}
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            for ns, local in g.id_attributes:
+                value = el.get(f"{{{ns}}}{local}" if ns else local)
+                if value is None:
+                    continue
+                value = value.strip()
+                if value in seen:
+                    shown = _show(ns, local)
+                    first = seen[value]
+                    found.append(Mistake(el, "grammar-id-duplicate",
+                                         f"@{shown}=“{value}” on <{etree.QName(el).localname}> repeats the ID of the "
+                                         f"<{etree.QName(first).localname}> on line {first.sourceline}: an ID names "
+                                         "one element", attribute=shown))
+                else:
+                    seen[value] = el
     return found
 
 
