@@ -475,3 +475,38 @@ def test_names_pointing_into_another_file_of_the_corpus_are_indexed(tmp_path: Pa
                           namespaceHTMLElements=False)
     assert page.xpath("//article//a[contains(@class, 'mention-person')][@href='#entry-tamara']")
     assert "Tamara Deutscher" in "".join(page.xpath("//li[@id='entry-tamara']//text()"))
+
+
+def test_ids_header_supplies_the_edition_version_and_the_document_identifier(tmp_path: Path) -> None:
+    text = MINIMAL.replace("<publicationStmt>\n        <p>Unpublished.</p>\n      </publicationStmt>",
+                           "<publicationStmt>\n        <publisher>Ann Editor</publisher>\n      </publicationStmt>")
+    folder = _corpus(tmp_path, text)
+    path = folder / "letter.xml"
+    before = path.read_bytes()
+    warned = {p.rule: p.message for p in iter_errors(folder)}
+    assert "teikit ids --header" in warned["house-edition-version"]
+    assert "teikit ids --header" in warned["house-document-idno"]
+    result = CliRunner().invoke(main, ["ids", "--header", str(path)])
+    assert result.exit_code == 0 and "an edition version, the document's identifier" in result.output, result.output
+    after = path.read_text(encoding="utf-8")
+    assert '<editionStmt>\n        <edition n="1.0.0"/>\n      </editionStmt>' in after
+    assert '<idno type="teikit">letter</idno>' in after
+    rules = {p.rule for p in iter_errors(folder)}
+    assert not rules & {"house-edition-version", "house-document-idno", "house-cite-structure", "house-passage-ids"}
+    assert not [p for p in iter_errors(folder) if p.severity == "error"]
+    # only insertions: taken out again, the file is what it was
+    undone = re.sub(r'\n *<editionStmt>\n *<edition n="1.0.0"/>\n *</editionStmt>', "", after)
+    undone = undone.replace('  <idno type="teikit">letter</idno>\n      ', "")
+    undone = re.sub(r"\n *<encodingDesc>\n *<refsDecl>.*?</refsDecl>\n *</encodingDesc>", "", undone, flags=re.S)
+    for ident in ("s1", "p1", "p3", "p4"):
+        undone = undone.replace(f' xml:id="{ident}"', "", 1)
+    assert undone.encode("utf-8") == before
+
+
+def test_ids_header_leaves_a_publication_statement_of_paragraphs_alone(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    result = CliRunner().invoke(main, ["ids", "--header", str(folder / "letter.xml")])
+    assert result.exit_code == 0 and "the document's identifier" not in result.output
+    warned = {p.rule: p.message for p in iter_errors(folder)}
+    assert "add a publisher and" in warned["house-document-idno"]  # TEI allows no idno beside paragraphs
+    assert not [p for p in iter_errors(folder) if p.severity == "error"]

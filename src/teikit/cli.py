@@ -260,8 +260,10 @@ def init(folder: Path | None, tei_dir: Path | None, from_text: Path | None, titl
 @click.argument("files", nargs=-1, type=PATH_ARG, metavar="[FILE]...")
 @corpus_dir()
 @click.option("--check", is_flag=True, help="Change nothing: exit 1 if a file lacks passage IDs or a citeStructure.")
+@click.option("--header", is_flag=True,
+              help="Also add an edition version (editionStmt) and the document's identifier (idno) where missing.")
 @reports_errors
-def ids(files: tuple[Path, ...], tei_dir: Path | None, check: bool) -> None:
+def ids(files: tuple[Path, ...], tei_dir: Path | None, check: bool, header: bool) -> None:
     """Give the divisions and blocks of each TEI FILE (default: every document of the corpus)
     passage IDs (s1…, p1…) and add the citeStructure that says how they are cited, changing
     nothing else in the file.
@@ -277,12 +279,13 @@ def ids(files: tuple[Path, ...], tei_dir: Path | None, check: bool) -> None:
         files = tuple(discover(tei_dir).document_paths)
     missing = 0
     for path in files:
-        added = add_ids(path)[1] if check else write_ids(path)
+        added = add_ids(path, header)[1] if check else write_ids(path, header)
         if added.anything:
             missing += 1
             what = [f"{added.sections} division ID(s)" if added.sections else "",
                     f"{added.blocks} block ID(s)" if added.blocks else "",
-                    "a citeStructure" if added.cite_structure else ""]
+                    "a citeStructure" if added.cite_structure else "",
+                    "an edition version" if added.edition else "", "the document's identifier" if added.idno else ""]
             verb = "lacks" if check else "added"
             echo(f"{path}: {verb} {', '.join(w for w in what if w)}")
         else:

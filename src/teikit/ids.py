@@ -38,10 +38,12 @@ class Added:
     sections: int = 0
     blocks: int = 0
     cite_structure: bool = False
+    edition: bool = False  # with header=True: an editionStmt with the version 1.0.0
+    idno: bool = False  # with header=True: the document's identifier in publicationStmt
 
     @property
     def anything(self) -> bool:
-        return bool(self.sections or self.blocks or self.cite_structure)
+        return bool(self.sections or self.blocks or self.cite_structure or self.edition or self.idno)
 
 
 def _encoding(data: bytes) -> str:
@@ -103,8 +105,13 @@ def cite_structure(body: etree._Element, indent: str, step: str) -> str:
             f"use=\"@xml:id\"/>\n{indent}</refsDecl>")
 
 
-def add_ids(path: Path) -> tuple[bytes, Added]:
-    """The document's bytes with the missing passage IDs and citeStructure added, and what was added."""
+def add_ids(path: Path, header: bool = False) -> tuple[bytes, Added]:
+    """The document's bytes with the missing passage IDs and citeStructure added, and what was added.
+
+    ``header`` also supplies the header parts the house profile expects where they are missing
+    and TEI allows them: an ``editionStmt`` (version 1.0.0) after the titleStmt, and the
+    document's identifier (``idno type="teikit"``) at the end of a publicationStmt that names a
+    publisher (one made of paragraphs cannot take it)."""
     data = read_bytes(path)
     tree = parse_bytes(data, str(path))
     root = require_tei(tree, str(path))
@@ -137,11 +144,37 @@ def add_ids(path: Path) -> tuple[bytes, Added]:
         if place is not None:
             inserts.append(place)
             added.cite_structure = True
+    if header:
+        inserts += _header_places(text, root, smap, added, root.get(XML_ID) or path.stem)
     for offset, insertion in sorted(inserts, reverse=True):
         text = text[:offset] + insertion + text[offset:]
     result = text.encode(encoding)
     _check_only_added(tree, parse_bytes(result, str(path)), path)
     return result, added
+
+
+def _header_places(text: str, root: etree._Element, smap: SourceMap, added: Added,
+                   ident: str) -> list[tuple[int, str]]:
+    places: list[tuple[int, str]] = []
+    stmt = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt", NS)
+    if stmt is not None and root.find("tei:teiHeader/tei:fileDesc/tei:editionStmt", NS) is None:
+        m = smap.tag_match(stmt)
+        assert m is not None
+        indent = _line_indent(text, m.start())
+        places.append((smap.end_of(stmt),
+                       f'\n{indent}<editionStmt>\n{indent}  <edition n="1.0.0"/>\n{indent}</editionStmt>'))
+        added.edition = True
+    pub = root.find("tei:teiHeader/tei:fileDesc/tei:publicationStmt", NS)
+    agency = pub is not None and any(pub.find(f"tei:{n}", NS) is not None
+                                     for n in ("publisher", "distributor", "authority"))
+    if agency and pub is not None and pub.find("tei:idno[@type='teikit']", NS) is None:
+        m = smap.tag_match(pub)
+        assert m is not None
+        indent = _line_indent(text, m.start())
+        end_tag = text.rfind("<", 0, smap.end_of(pub))
+        places.append((end_tag, f'  <idno type="teikit">{ident}</idno>\n{indent}'))
+        added.idno = True
+    return places
 
 
 def _line_indent(text: str, offset: int) -> str:
@@ -183,7 +216,10 @@ def _check_only_added(before: etree._ElementTree, after: etree._ElementTree, pat
     def shape(tree: etree._ElementTree) -> list[tuple[object, ...]]:
         out: list[tuple[object, ...]] = []
         for el in tree.iter():
-            if isinstance(el.tag, str) and el.tag in (f"{{{TEI_NS}}}refsDecl", f"{{{TEI_NS}}}citeStructure"):
+            if isinstance(el.tag, str) and el.tag in (f"{{{TEI_NS}}}refsDecl", f"{{{TEI_NS}}}citeStructure",
+                                                      f"{{{TEI_NS}}}editionStmt", f"{{{TEI_NS}}}edition"):
+                continue
+            if isinstance(el.tag, str) and el.tag == f"{{{TEI_NS}}}idno" and el.get("type") == "teikit":
                 continue
             if isinstance(el.tag, str) and any(a.tag == f"{{{TEI_NS}}}refsDecl" for a in el.iterancestors()):
                 continue
@@ -199,12 +235,12 @@ def _check_only_added(before: etree._ElementTree, after: etree._ElementTree, pat
                           "report it with the file)", path=str(path))
 
 
-def write_ids(path: Path) -> Added:
+def write_ids(path: Path, header: bool = False) -> Added:
     """Add the IDs to ``path`` in place (atomically: a finished copy replaces it)."""
     if path.is_symlink():
         raise InvalidInput("is a symbolic link; teikit ids edits only a file itself (name its target)",
                            path=str(path), rule="ids")
-    data, added = add_ids(path)
+    data, added = add_ids(path, header)
     if not added.anything:
         return added
     mode = path.stat().st_mode & 0o7777

@@ -560,12 +560,16 @@ def _house_warnings(checked: _Checked) -> list[Problem]:
     file_desc = header.find("tei:fileDesc", NS) if header is not None else None
     where = file_desc if file_desc is not None else root
     if not root.xpath("tei:teiHeader/tei:fileDesc/tei:editionStmt/tei:edition[@n]", namespaces=NS):
-        warn(where, "house-edition-version", "no edition version: add <editionStmt><edition n=\"1.0.0\">…</edition>"
-             "</editionStmt> after titleStmt (citations and the DTS API name the version they quote)")
+        warn(where, "house-edition-version", "no edition version (citations and the DTS API name the version they "
+             f"quote): run `teikit ids --header {checked.name}` to add "
+             "<editionStmt><edition n=\"1.0.0\"/></editionStmt>")
     if not root.xpath("tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:idno[@type='teikit']", namespaces=NS):
-        warn(where, "house-document-idno", "no document identifier: add <idno type=\"teikit\">"
-             f"{checked.doc.id}</idno> to publicationStmt (until then the "
-             + ("xml:id" if root.get(XML_ID) else "file name") + " is used)")
+        warn(where, "house-document-idno", "no document identifier (until then the "
+             + ("xml:id" if root.get(XML_ID) else "file name") + " is used): "
+             + (f"run `teikit ids --header {checked.name}` to add" if any(root.xpath(
+                 f"tei:teiHeader/tei:fileDesc/tei:publicationStmt/tei:{agent}", namespaces=NS)
+                 for agent in ("publisher", "distributor", "authority")) else "add a publisher and")
+             + f" <idno type=\"teikit\">{checked.doc.id}</idno> to publicationStmt")
     # A refsDecl of another kind (cRefPattern, refState) is the document's own reference system:
     # teikit ids cannot add a citeStructure beside it, and does not ask to.
     if not root.xpath("tei:teiHeader/tei:encodingDesc/tei:refsDecl", namespaces=NS):
