@@ -154,6 +154,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work" / "search")
+    parser.add_argument("--default-build", action="store_true",
+                        help="compare `teikit build` as it is by default (every format, EPUB and PDF included since "
+                             "issue 19) with `--no-search`, and stop after the paired builds")
     args = parser.parse_args()
     work = args.work
     shutil.rmtree(work, ignore_errors=True)
@@ -163,9 +166,11 @@ def main() -> None:
     tei = work / "c" / "tei"
     with_s, without = [], []
     for i in range(args.pairs):
-        # The formats of issue 18's build (EPUB and PDF came later): with and without the search.
-        order = [("search", ("--formats", "html,text,citations,tei,dts,search")),
-                 ("no-search", ("--formats", "html,text,citations,tei,dts"))]
+        # The formats of issue 18's build (EPUB and PDF came later): with and without the search;
+        # or the default build as it now is.
+        order = [("search", ()), ("no-search", ("--no-search",))] if args.default_build else [
+            ("search", ("--formats", "html,text,citations,tei,dts,search")),
+            ("no-search", ("--formats", "html,text,citations,tei,dts"))]
         for name, extra in order if i % 2 == 0 else order[::-1]:
             took = _build(tei, work / name, *extra)
             (with_s if name == "search" else without).append(took)
@@ -173,7 +178,10 @@ def main() -> None:
     a, b = statistics.median(with_s), statistics.median(without)
     print(f"full build, N = {args.size}: without search {b:.2f} s, with {a:.2f} s: "
           f"+{100 * (a - b) / b:.1f} % (target <= 25 %); per round: "
-          + ", ".join(f"{100 * (x - y) / y:+.0f} %" for x, y in zip(with_s, without, strict=True)))
+          + ", ".join(f"{100 * (x - y) / y:+.0f} %" for x, y in zip(with_s, without, strict=True))
+          + (" (the default build: every format)" if args.default_build else " (issue 18's formats)"))
+    if args.default_build:
+        return
     # The search's own work, timed inside one build: less at the mercy of the machine's moods than
     # the difference of two whole builds (which varied by a quarter from round to round here).
     from teikit.publish import usable_cores
