@@ -177,7 +177,7 @@ def main() -> None:
             print(f"  round {i + 1} {name}: {took:.2f} s", file=sys.stderr)
     a, b = statistics.median(with_s), statistics.median(without)
     print(f"full build, N = {args.size}: without search {b:.2f} s, with {a:.2f} s: "
-          f"+{100 * (a - b) / b:.1f} % (target <= 25 %); per round: "
+          f"{100 * (a - b) / b:+.1f} % (target <= 25 %); per round: "
           + ", ".join(f"{100 * (x - y) / y:+.0f} %" for x, y in zip(with_s, without, strict=True))
           + (" (the default build: every format)" if args.default_build else " (issue 18's formats)"))
     if args.default_build:
