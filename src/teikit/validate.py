@@ -44,9 +44,16 @@ def grammar_file(profile: str = "house") -> Path:
 
 
 @cache
+def _grammar_tree(profile: str) -> etree._ElementTree:
+    """A profile's grammar file, parsed once per process (libxml2 compiles it; the name check
+    reads its vocabulary from it)."""
+    return etree.parse(str(grammar_file(profile)))
+
+
+@cache
 def relaxng(profile: str = "house") -> etree.RelaxNG:
     """A profile's grammar (Jing-simplified, so libxml2 loads it at once), compiled once per process."""
-    return etree.RelaxNG(etree.parse(str(grammar_file(profile))))
+    return etree.RelaxNG(_grammar_tree(profile))
 
 
 @cache
@@ -249,7 +256,7 @@ def _foreign_problems(checked: _Checked) -> list[Problem]:
 @cache
 def _vocabulary(profile: str = "house") -> tuple[frozenset[str], frozenset[str]]:
     """The element and (unqualified) attribute names a profile's grammar knows."""
-    rng = etree.parse(str(grammar_file(profile)))
+    rng = _grammar_tree(profile)
     ns = {"r": "http://relaxng.org/ns/structure/1.0"}
     found_elements = rng.xpath("//r:element/@name", namespaces=ns)
     found_attributes = rng.xpath("//r:attribute[not(@ns) or @ns = '']/@name", namespaces=ns)
