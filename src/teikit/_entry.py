@@ -27,13 +27,33 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
+def _interrupt_in(exc: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt among an exception's causes, if one is there."""
+    seen: set[int] = set()
+    node: BaseException | None = exc
+    while node is not None and id(node) not in seen:
+        if isinstance(node, KeyboardInterrupt):
+            return node
+        seen.add(id(node))
+        node = node.__cause__ or node.__context__
+    return None
+
+
 def entry() -> None:
     """Run the ``teikit`` command and exit with its code."""
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     code = 1
     try:
-        from .cli import run
+        try:
+            from .cli import run
+        except Exception as exc:
+            # An interrupt while a class body runs its __set_name__ hooks (a dataclass's fields)
+            # reaches us wrapped in a RuntimeError: it is still the interrupt.
+            cause = _interrupt_in(exc)
+            if cause is None:
+                raise
+            raise cause from None
 
         code = run()
         from .errors import RECEIVED_SIGNALS
