@@ -232,7 +232,9 @@ def test_shelepin_finds_his_paragraph_and_lands_on_the_marked_words(browser: Any
         assert "Note" in dialog.locator("li.tk-note .tk-where").inner_text()
         assert "Register entry" in dialog.locator("li.tk-register .tk-where").inner_text()
         first.locator("a").click()
-        page.wait_for_function("location.hash === '#p17'")
+        # The new page's hash is set before its deferred script has marked the words: wait for the
+        # document itself to have loaded (a timeout fails the test if it never does).
+        page.wait_for_url(f"{url}/{DOC}/?hl=Shelepin#p17", wait_until="load")
         assert page.locator("#p17 mark.tk-hit").all_inner_texts() == ["Shelepin"]
         assert page.locator("mark.tk-hit").count() == 1
         page.close()
