@@ -79,6 +79,21 @@ def need_java() -> str:
     return java
 
 
+def beside(folder: Path) -> list[str]:
+    """The names in ``folder``, less the twins teikit keeps beside its outputs (the tree a build
+    replaced, refreshed by the next build: see teikit.outdir), each checked to be one: a real
+    folder with teikit's marker, beside an output of the same name."""
+    from teikit.outdir import TWIN_SUFFIX, has_marker
+
+    names = sorted(p.name for p in folder.iterdir())
+    for name in names:
+        if name.endswith(TWIN_SUFFIX):
+            twin = folder / name
+            assert twin.is_dir() and not twin.is_symlink() and has_marker(twin), name
+            assert name.startswith(".") and name[1:-len(TWIN_SUFFIX)] in names, name
+    return [n for n in names if not n.endswith(TWIN_SUFFIX)]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true",
                      help="rewrite the golden files under tests/golden from the current output")

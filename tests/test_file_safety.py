@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, ROOT, TEI_DIR
+from conftest import FIXTURES, ROOT, TEI_DIR, beside
 from teikit import outdir, publish
 from teikit.errors import OutputError, UsageProblem
 from teikit.publish import STATE_FILE, BuildOptions, build
@@ -180,7 +180,7 @@ def test_property_any_tree_teikit_did_not_write_is_left_alone(tmp_path_factory: 
     with pytest.raises(UsageProblem, match="refusing to write the output here"):
         build(MINIMAL, out, BuildOptions(jobs=1))
     assert snapshot(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]  # no staging, no lock
+    assert beside(out.parent) == ["site"]  # no staging, no lock
 
 
 # ------------------------------------------------------------------ 2. interruption and the swap
@@ -232,7 +232,7 @@ def test_swap_failing_at_each_step_leaves_a_complete_output(tmp_path: Path, monk
     result = build(MINIMAL, out, BuildOptions(jobs=1))  # the next build cleans up whatever was left
     if step == "remove-old":
         assert any("removed 1 folder(s)" in n for n in result.notices)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert beside(tmp_path) == ["site"]
 
 
 KILL_BETWEEN_RENAMES = r"""
@@ -242,12 +242,11 @@ from teikit import outdir
 from teikit.publish import BuildOptions, build
 outdir.exchange = lambda a, b: False          # the two-rename path, as on a system without renameat2
 real = os.rename
-count = {"n": 0}
+out = os.path.realpath(sys.argv[2])
 def rename(src, dst):
     real(src, dst)
-    count["n"] += 1
-    if count["n"] == 1 and sys.argv[3] == "between":
-        os.kill(os.getpid(), 9)               # SIGKILL between the two renames
+    if os.path.realpath(src) == out and sys.argv[3] == "between":
+        os.kill(os.getpid(), 9)               # SIGKILL between the two renames (the output moved away)
 outdir.os.rename = rename
 build(Path(sys.argv[1]), Path(sys.argv[2]), BuildOptions(jobs=1, base_url="https://changed.example/"))
 """
@@ -277,7 +276,7 @@ def test_sigkill_mid_swap_is_recovered_by_the_next_command(tmp_path: Path, when:
         assert "restored the previous output" in result.stderr
     else:
         assert "removed 1 folder(s) that interrupted builds left" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert beside(tmp_path) == ["site"]
     assert set(snapshot(out)) == set(before)
 
 
@@ -309,8 +308,9 @@ def test_interrupts_at_random_moments_are_clean(tmp_path: Path, sig: int) -> Non
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         start = max(start, time.perf_counter() - t0)
     for trial in range(8):
-        if site.exists():
-            shutil.rmtree(site)
+        for folder in (site, tmp_path / ".site.teikit-twin"):
+            if folder.exists():
+                shutil.rmtree(folder)
         if trial % 2:  # half the trials over an earlier output
             build(TEI_DIR, site, BuildOptions(jobs=1, base_url="https://earlier.example/"))
         before = snapshot(site) if site.exists() else None
@@ -322,8 +322,8 @@ def test_interrupts_at_random_moments_are_clean(tmp_path: Path, sig: int) -> Non
         assert result.returncode == (130 if sig == signal.SIGINT else 143), result.stderr
         assert result.stderr.strip().splitlines()[-1].startswith("teikit: interrupted"), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
-        leftover = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
-        assert leftover == []
+        leftover = [n for n in beside(tmp_path) if n.startswith(".site")]
+        assert leftover == []  # the twin aside (checked by beside): no staging folder, no lock
         if before is not None:
             assert set(snapshot(site)) == set(before)
     assert stopped >= 3  # the trials did interrupt builds
@@ -482,7 +482,7 @@ def test_a_lock_owned_by_another_user_is_one_line(tmp_path: Path, monkeypatch: p
     _refuse(monkeypatch, os, "open", lambda path, *a: str(path).endswith(".site.lock"))
     code, out = cli("build", "--tei-dir", str(MINIMAL), "--out", str(tmp_path / "site"))
     assert code == 2 and "cannot create the lock file" in out and "Permission denied" in out
-    assert len(out.splitlines()) == 1 and sorted(p.name for p in tmp_path.iterdir()) == [".site.lock"]
+    assert len(out.splitlines()) == 1 and beside(tmp_path) == [".site.lock"]
 
 
 def test_a_busy_mount_point_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -494,7 +494,7 @@ def test_a_busy_mount_point_is_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(outdir, "exchange", busy)
     code, text = cli("build", "--tei-dir", str(MINIMAL), "--out", str(out), "--base-url", "https://changed.example/")
     assert code == 2 and "Device or resource busy" in text and len(text.splitlines()) == 1, text
-    assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert snapshot(out) == before and beside(tmp_path) == ["site"]
 
 
 def test_full_disk_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -507,7 +507,7 @@ def test_full_disk_is_one_line_exit_2(tmp_path: Path, monkeypatch: pytest.Monkey
     with pytest.raises(OutputError) as caught:
         build(MINIMAL, out, BuildOptions(jobs=1, base_url="https://changed.example/"))
     assert caught.value.exit_code == 2 and "No space left on device" in str(caught.value)
-    assert snapshot(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert snapshot(out) == before and beside(tmp_path) == ["site"]
 
 
 # --------------------------------------------------------------- 9. corpus identity
@@ -617,7 +617,7 @@ def test_the_repository_tracks_no_lock_file_and_builds_leave_none(tmp_path: Path
     out = tmp_path / "site"
     build(MINIMAL, out, BuildOptions(jobs=1))
     build(MINIMAL, out, BuildOptions(jobs=1, base_url="https://changed.example/"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert beside(tmp_path) == ["site"]
     assert json.loads((out / STATE_FILE).read_text())["version"] == publish.STATE_VERSION
 
 

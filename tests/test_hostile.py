@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, beside
 from teikit import formats, publish
 from teikit.cli import main
 from teikit.publish import BuildOptions, build
@@ -182,7 +182,7 @@ def _validate_and_build(case: str, tmp_path: Path, profile: str, code_expected: 
     else:
         assert_clean_failure(code, out, err, fragment, code_expected)
         assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
-    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")]
+    leftovers = [n for n in beside(tmp_path) if n.startswith(".site.")]
     assert leftovers == []  # no staging folder, and no lock file either
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -110,6 +111,90 @@ def test_changing_one_document_rebuilds_only_it(corpus6: Path, tmp_path: Path) -
     fresh = tmp_path / "fresh"
     build(tei, fresh, BuildOptions(jobs=1))
     assert files(fresh) == after  # incremental output equals a clean build
+
+
+LIGHT = ("html", "text", "citations", "dts")  # the formats with most files per document, without the slow ones
+
+
+def _count_links(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the hard links a build makes (``os.link``, as teikit.publish calls it)."""
+    import teikit.publish as publish
+
+    count = {"n": 0}
+    real = os.link
+
+    def link(*args: Any, **kwargs: Any) -> None:
+        count["n"] += 1
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(publish.os, "link", link)
+    return count
+
+
+def test_a_rebuild_refreshes_the_twin_instead_of_linking_the_whole_site(
+        corpus6: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: editing one document costs what changed.  The tree a build replaces is kept
+    beside the output (its twin); the next build brings only what changed into it and swaps it in,
+    where it used to hard-link every unchanged file into a new tree and delete the old one."""
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out, twin = tmp_path / "out", tmp_path / ".out.teikit-twin"
+    options = BuildOptions(jobs=1, formats=LIGHT)
+    first = build(tei, out, options)
+    assert twin.is_dir() and files(twin) == files(out)  # made by linking, once, after a first build
+    per_doc = first.files // 6
+    docs = sorted(tei.glob("deutscher-variant-*.xml"))
+    links = _count_links(monkeypatch)
+    inode = twin.stat().st_ino
+    docs[1].write_text(docs[1].read_text().replace("(variant 2)", "(variant two)"))
+    result = build(tei, out, options)
+    assert result.rendered == [str(docs[1])]
+    assert out.stat().st_ino == inode  # the twin became the output
+    assert links["n"] == 0  # nothing unchanged was linked again: the twin held it already
+    docs[4].write_text(docs[4].read_text().replace("(variant 5)", "(variant five)"))
+    build(tei, out, options)
+    # The twin is now the tree before the first edit: only the edited document's files are taken
+    # from the output again (and no site-wide file: those are written anew).
+    assert 0 < links["n"] <= per_doc
+    fresh = tmp_path / "fresh"
+    build(tei, fresh, options)
+    assert files(out) == files(fresh)
+    assert (out / ".teikit" / "state.json").read_text().count('"path"') == 6
+
+
+def test_a_damaged_twin_is_repaired_not_published(corpus6: Path, tmp_path: Path) -> None:
+    """Whatever happened to the twin (a file replaced, removed or added, a document's folder
+    gone), the output after a rebuild is what a build from nothing writes."""
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out, twin = tmp_path / "out", tmp_path / ".out.teikit-twin"
+    options = BuildOptions(jobs=1, formats=LIGHT)
+    build(tei, out, options)
+    doc2 = twin / "deutscher-variant-00002"
+    text = doc2 / "deutscher-variant-00002.txt"
+    text.unlink()
+    text.write_text("not what teikit wrote\n")  # a new file: the output's own copy is untouched
+    (twin / "deutscher-variant-00003" / "index.html").unlink()
+    (twin / "deutscher-variant-00004" / "stray.html").write_text("stray")
+    (twin / "api" / "dts" / "document" / "stray.xml").write_text("stray")
+    (twin / "stray-top").mkdir()
+    shutil.rmtree(twin / "deutscher-variant-00005")
+    assert "not what" not in (out / "deutscher-variant-00002" / "deutscher-variant-00002.txt").read_text()
+    docs = sorted(tei.glob("deutscher-variant-*.xml"))
+    docs[0].write_text(docs[0].read_text().replace("(variant 1)", "(variant one)"))
+    result = build(tei, out, options)
+    assert result.rendered == [str(docs[0])]  # the output held the good copies: linked from there
+    fresh = tmp_path / "fresh"
+    build(tei, fresh, options)
+    assert files(out) == files(fresh)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in fresh.iterdir())
+
+
+def test_a_twin_whose_output_is_gone_is_removed(corpus6: Path, tmp_path: Path) -> None:
+    out, twin = tmp_path / "out", tmp_path / ".out.teikit-twin"
+    build(corpus6, out, BuildOptions(jobs=1, formats=("html",)))
+    shutil.rmtree(out)
+    result = build(corpus6, out, BuildOptions(jobs=1, formats=("text",)))
+    assert len(result.rendered) == 6 and files(twin) == files(out)  # made anew, of the new output
+    assert not any(p.suffix == ".html" and p.name != "index.html" for p in twin.rglob("*"))
 
 
 def test_rebuild_reads_only_documents_whose_file_facts_changed(corpus6: Path, tmp_path: Path,

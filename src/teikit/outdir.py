@@ -15,6 +15,12 @@ so the one thing it must never do is replace a folder it did not make.  The rule
 - A symbolic link as ``--out`` is followed: the rules apply to the folder it points at, the build
   replaces that folder, and the link itself is left as it is (a dangling link is refused).
 
+The tree a build replaces is not deleted: it is kept beside the output as ``.NAME.teikit-twin`` (its
+files are hard links shared with the output wherever they did not change, so it costs folder
+entries, not space).  The next build takes it as its staging folder and brings it up to date (only
+what changed since it was swapped out), so that a rebuild costs what changed rather than the size
+of the site.  It carries the marker, is only ever taken under the lock, and is recognised by name.
+
 Swapping the finished staging folder into place uses one ``renameat2(RENAME_EXCHANGE)`` where the
 system offers it, so that at every instant the output path holds either the old or the new tree.
 Where it does not (another OS, a file system without it), two renames are used, and a process
@@ -47,6 +53,7 @@ LEGACY_MARKERS = (Path(".teikit") / "state.json", Path(".teikit") / "shard.json"
 MARKER_KIND = "teikit-output"
 STAGING_INFIX = ".building-"
 OLD_INFIX = ".old-"
+TWIN_SUFFIX = ".teikit-twin"
 
 
 def _refuse(out: Path, why: str, todo: str) -> UsageProblem:
@@ -256,6 +263,58 @@ def _leftovers(out: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime_ns, reverse=True)
 
 
+def twin_path(out: Path) -> Path:
+    """Where the tree a build replaced is kept for the next one (see the module's description)."""
+    return out.parent / f".{out.name}{TWIN_SUFFIX}"
+
+
+def usable_twin(out: Path) -> Path | None:
+    """The kept tree beside ``out``, if there is one teikit made (a real folder with the marker)."""
+    twin = twin_path(out)
+    if os.path.isdir(twin) and not os.path.islink(twin) and has_marker(twin):
+        return twin
+    return None
+
+
+def take_twin(out: Path) -> Path | None:
+    """Move the kept tree to a new staging name (call under the lock): from then on, an interrupt
+    leaves it where :func:`recover` removes it.  None if it is not there."""
+    twin = usable_twin(out)
+    if twin is None:
+        return None
+    with deferred_signals():
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}{STAGING_INFIX}", dir=out.parent))
+        try:
+            os.rename(twin, staging)  # replaces the empty folder just made
+        except OSError:
+            os.rmdir(staging)
+            return None
+    return staging
+
+
+def discard_twin(out: Path) -> None:
+    """Remove the kept tree (it cannot serve the next build: no usable record of what it holds)."""
+    twin = usable_twin(out)
+    if twin is not None:
+        staging = take_twin(out)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _keep(old: Path, out: Path) -> None:
+    """Keep the replaced tree ``old`` as the twin of ``out`` (an older twin is removed)."""
+    twin = twin_path(out)
+    try:
+        if os.path.lexists(twin):
+            if usable_twin(out) is None:  # not teikit's: never removed, and not replaced
+                shutil.rmtree(old, ignore_errors=True)
+                return
+            discard_twin(out)
+        os.rename(old, twin)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def needs_recovery(out: Path) -> bool:
     """Whether an earlier run on ``out`` left something for :func:`recover` (cheap: one listing)."""
     return bool(_leftovers(out))
@@ -275,6 +334,8 @@ def recover(out: Path) -> list[str]:
             os.rename(old[0], out)
             leftovers.remove(old[0])
             notes.append(f"restored the previous output {out} from an interrupted build ({old[0].name})")
+    if not os.path.lexists(out) and usable_twin(out) is not None:
+        discard_twin(out)  # the output is gone: a twin of it serves nothing
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
     if leftovers:
@@ -318,13 +379,15 @@ def exchange(a: Path, b: Path) -> bool:
 class Swap:
     """Moves a finished staging folder to ``out``; records how far it got, for honest messages."""
 
-    def __init__(self, staging: Path, out: Path) -> None:
+    def __init__(self, staging: Path, out: Path, keep: bool = False) -> None:
         self.staging, self.out = staging, out
+        self.keep = keep  # keep the replaced tree as the output's twin, for the next build
         self.done = False  # the new output is at ``out``
         self.had_old = os.path.lexists(out)
 
     def run(self) -> None:
-        """Put the staging tree at ``out``; the old tree is removed only once the new one is there."""
+        """Put the staging tree at ``out``; the old tree is removed (or kept as the twin) only once
+        the new one is there."""
         os.chmod(self.staging, 0o755)
         out, staging = self.out, self.staging
         try:
@@ -351,7 +414,10 @@ class Swap:
         except OSError as exc:
             raise OutputError(f"cannot move the new build into place: {exc.strerror or exc}; the previous "
                               "output is unchanged", path=str(out)) from None
-        shutil.rmtree(old, ignore_errors=True)
+        if self.keep:
+            _keep(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
 
     def outcome(self) -> str:
         """What an interruption leaves, in words (for the one line the command prints)."""

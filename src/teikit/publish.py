@@ -783,23 +783,17 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
         render = selected if prev is None or prev.render_key != rkey else tuple(
             f for f in selected if prev.formats.get(f, {}).get("key") != registry()[f].key(rkey, selected))
         plan.append((path, need_validate, render, vkey, rkey))
-    # Outputs that look current must also be intact on disk (a deleted or edited file is rendered again).
-    check = [k for k, (path, _, render, _, _) in enumerate(plan) if len(render) < len(selected)]
-    kept = [[f for f in selected if f not in plan[k][2]] for k in check]
-    befores = [previous[os.path.realpath(plan[k][0])] for k in check]
-    found = _fingerprints(tree, [sorted({r for f in fs for r in was.formats[f]["roots"]})
-                                 for fs, was in zip(kept, befores, strict=True)])
-    for k, fs, was, fingerprint in zip(check, kept, befores, found, strict=True):
-        path, need_validate, _, vkey, rkey = plan[k]
-        expected = "0" * 16
-        for f in fs:
-            expected = _xor(expected, was.formats[f]["fingerprint"] or "0" * 16)
-        if fingerprint is None or fingerprint != expected:
-            plan[k] = (path, need_validate, selected, vkey, rkey)
-    _hold_back_colliding_ids(plan, previous)
     site = old.get("site", {})
-    unchanged = (not any(v or r for _, v, r, _, _ in plan) and set(previous) == {os.path.realpath(p) for p in paths}
-                 and old.get("register") == validate_deps and old.get("formats") == list(selected)
+    changed = (any(v or r for _, v, r, _, _ in plan) or set(previous) != {os.path.realpath(p) for p in paths}
+               or old.get("register") != validate_deps or old.get("formats") != list(selected))
+    # Something changed and the tree the last build replaced is there: the build brings that tree
+    # up to date, checking its files rather than the output's (see _refresh_twin).  Otherwise the
+    # outputs that look current must be intact on disk (a deleted or edited file is rendered again).
+    twin = _twin_state(out) if changed and options.shard is None and old else None
+    if twin is None:
+        _check_kept(tree, plan, previous, selected)
+    _hold_back_colliding_ids(plan, previous)
+    unchanged = (twin is None and not any(v or r for _, v, r, _, _ in plan) and not changed
                  and (options.shard is not None or tree.fingerprint(site.get("files", []), site=True)
                       == site.get("fingerprint")))
     if unchanged:
@@ -808,13 +802,23 @@ def _build(corpus: Corpus, out: Path, options: BuildOptions, progress: Progress 
                            [p for r in records for p in r.problem_objects()], up_to_date=True, notices=notices)
     with outdir.locked(out):
         notices += outdir.recover(out)
-        staging = outdir.new_staging(out)
-        swap = outdir.Swap(staging, out)
+        staging = outdir.take_twin(out) if twin is not None else None
+        if staging is None:
+            if twin is not None:  # gone meanwhile: check the output instead
+                twin = None
+                _check_kept(tree, plan, previous, selected)
+                _hold_back_colliding_ids(plan, previous)
+            staging = outdir.new_staging(out)
+        swap = outdir.Swap(staging, out, keep=options.shard is None)
         swaps.append(swap)
         try:
-            result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs)
+            result = _build_into(staging, out, corpus, plan, previous, options, validate_deps, progress, inputs,
+                                 twin)
             check_interrupt()  # never publish after an interrupt, even one whose exception was lost
             swap.run()
+            if swap.keep and not swap.had_old:  # nothing was replaced: a twin left from before is stale
+                outdir.discard_twin(out)
+                _make_twin(out)
         except OSError as exc:  # full disk, permissions: one clear line, previous output intact
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"cannot write the build: {exc.strerror or exc}; the previous output is unchanged",
@@ -848,6 +852,151 @@ def _fingerprints(tree: _OutputTree, owned: list[list[str]]) -> list[str | None]
     except _ForkFailed:
         return [tree.fingerprint(o) for o in owned]
     return mine + theirs
+
+
+def _check_kept(tree: _OutputTree, plan: list[Plan], previous: dict[str, DocRecord],
+                selected: tuple[str, ...]) -> None:
+    """Render again the documents whose outputs look current but are not intact in ``tree``."""
+    check = [k for k, (path, _, render, _, _) in enumerate(plan)
+             if len(render) < len(selected) and os.path.realpath(path) in previous]
+    kept = [[f for f in selected if f not in plan[k][2]] for k in check]
+    befores = [previous[os.path.realpath(plan[k][0])] for k in check]
+    found = _fingerprints(tree, [sorted({r for f in fs for r in was.formats[f]["roots"]})
+                                 for fs, was in zip(kept, befores, strict=True)])
+    for k, fs, was, fingerprint in zip(check, kept, befores, found, strict=True):
+        path, need_validate, _, vkey, rkey = plan[k]
+        if fingerprint is None or fingerprint != _expected(was, fs):
+            plan[k] = (path, need_validate, selected, vkey, rkey)
+
+
+def _expected(record: DocRecord, formats: Iterable[str]) -> str:
+    """The fingerprint a document's files of these formats had when they were written."""
+    value = "0" * 16
+    for f in formats:
+        value = _xor(value, record.formats[f]["fingerprint"] or "0" * 16)
+    return value
+
+
+# ------------------------------------------------------------------------------ the twin
+
+def _twin_state(out: Path) -> dict[str, Any] | None:
+    """The state of the tree kept beside ``out`` (see :mod:`teikit.outdir`), if it can serve as the
+    next staging folder: teikit's, and with a record of what it holds in this state version."""
+    twin = outdir.usable_twin(out)
+    if twin is None:
+        return None
+    state = _load_state(twin)
+    if state.get("version") != STATE_VERSION or not isinstance(state.get("documents"), dict):
+        return None
+    return state
+
+
+def _remove_paths(root: Path, rels: Iterable[str]) -> None:
+    """Remove recorded output paths (files or folders) under ``root``; links are removed, never followed."""
+    for rel in rels:
+        if not _plain_relative(rel):
+            raise InvalidInput(f"recorded output path {rel!r} is absolute or leaves its folder; refusing it",
+                               path=str(root), rule="output-path")
+        path = os.path.join(root, rel)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        elif os.path.lexists(path):
+            os.unlink(path)
+
+
+def _refresh_twin(staging: Path, out: Path, plan: list[Plan], previous: dict[str, DocRecord],
+                  twin: dict[str, Any], selected: tuple[str, ...]) -> set[str]:
+    """Bring the twin (now ``staging``) to the last build's state, less what this build renders.
+
+    The twin is the tree the last build replaced: where a document did not change since, its files
+    are hard links to the output's, so they carry the fingerprints the last build recorded.  Its
+    site-wide files go (they are written again), and so do the files of documents gone from the
+    corpus, of formats no longer chosen and of what this build renders.  A kept document whose
+    files here do not match the record is taken from the output again (if intact there; rendered
+    again if not).  Returns the real paths of the documents whose kept files are already in place.
+    Cost: one ``stat`` per kept file, as a build that finds nothing to do, plus what changed.
+    """
+    site_files = twin.get("site", {}).get("files", []) if isinstance(twin.get("site"), dict) else []
+    _remove_paths(staging, [*site_files, str(STATE_FILE), str(SHARD_FILE)])
+    theirs = {os.path.realpath(k): v for k, v in _records(twin).items()}
+    index = {os.path.realpath(p): k for k, (p, _, _, _, _) in enumerate(plan)}
+    for real, rec in theirs.items():
+        k = index.get(real)
+        for f, info in rec.formats.items():
+            if k is None or f not in selected or f in plan[k][2]:
+                _remove_paths(staging, info.get("roots", []))
+    check = [(k, real) for real, k in index.items()
+             if real in previous and len(plan[k][2]) < len(selected)]
+    kept = [[f for f in selected if f not in plan[k][2]] for k, _ in check]
+    roots = [sorted({r for f in fs for r in previous[real].formats[f]["roots"]})
+             for fs, (_, real) in zip(kept, check, strict=True)]
+    found = _fingerprints(_OutputTree(str(staging), set(site_files)), roots)
+    good: set[str] = set()
+    stale: list[int] = []
+    for i, ((_, real), fs, fingerprint) in enumerate(zip(check, kept, found, strict=True)):
+        if fingerprint is not None and fingerprint == _expected(previous[real], fs):
+            good.add(real)
+        else:
+            stale.append(i)
+    if stale:  # taken again from the output: first check it there
+        live = _OutputTree(str(out), _old_site_files(out))
+        for i in stale:
+            k, real = check[i]
+            _remove_paths(staging, roots[i])
+            if real in theirs:
+                _remove_paths(staging, [r for info in theirs[real].formats.values() for r in info.get("roots", [])
+                                        if r not in roots[i]])
+            if live.fingerprint(roots[i]) != _expected(previous[real], kept[i]):
+                path, need_validate, _, vkey, rkey = plan[k]
+                plan[k] = (path, need_validate, selected, vkey, rkey)
+    return good
+
+
+def _sweep(staging: Path, records: list[DocRecord], site_files: list[str]) -> None:
+    """Remove from a refreshed twin whatever no record accounts for (a file left by hand, say), so
+    that it holds exactly what a build from nothing would: each folder on the way to a recorded
+    path is listed once, and names it should not have are removed."""
+    children: dict[str, set[str]] = {}
+    owned = {r for rec in records for r in rec.owned}
+    for rel in [*owned, *site_files]:
+        parts = rel.split("/")
+        for i in range(len(parts)):
+            folder = "/".join(parts[:i])
+            if i and folder in owned:
+                break  # inside a folder a document owns: its fingerprint covers what is in there
+            children.setdefault(folder, set()).add(parts[i])
+    children.setdefault("", set()).add(".teikit")
+    for folder, names in children.items():
+        if folder == ".teikit":
+            continue  # teikit's own records: written below
+        try:
+            with os.scandir(os.path.join(staging, folder)) as it:
+                extra = [e.name for e in it if e.name not in names]
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        _remove_paths(staging, [f"{folder}/{name}" if folder else name for name in extra])
+
+
+def _make_twin(out: Path) -> None:
+    """After a build that replaced nothing, make the twin the next build will refresh: every file of
+    the output hard-linked (a few microseconds each), under a staging name until complete."""
+    staging = outdir.new_staging(out)
+    try:
+        for folder, dirs, names in os.walk(out):
+            dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(folder, d))]
+            rel = os.path.relpath(folder, out)
+            target = staging if rel == "." else staging / rel
+            for d in dirs:
+                os.makedirs(target / d, exist_ok=True)
+            for name in names:
+                src = os.path.join(folder, name)
+                dst = target / name
+                if os.path.lexists(dst):
+                    os.unlink(dst)
+                os.link(src, dst, follow_symlinks=False)
+        os.rename(staging, outdir.twin_path(out))
+    except OSError:  # the twin only saves time: without it the next build links what it needs
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _require_complete(corpus: Corpus) -> list[Problem]:
@@ -917,10 +1066,13 @@ def _content_hash(path: Path) -> str:
 
 def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[Plan],
                 previous: dict[str, DocRecord], options: BuildOptions, validate_deps: str,
-                progress: Progress | None, inputs: dict[str, tuple[str, list[int]]]) -> BuildResult:
-    """Run the jobs, check what needs the whole corpus, and write the site-wide parts."""
+                progress: Progress | None, inputs: dict[str, tuple[str, list[int]]],
+                twin: dict[str, Any] | None = None) -> BuildResult:
+    """Run the jobs, check what needs the whole corpus, and write the site-wide parts (into a new
+    staging folder, or into the refreshed twin when ``twin`` gives its state)."""
     result = BuildResult(out)
     old_site = _old_site_files(out)
+    in_place = _refresh_twin(staging, out, plan, previous, twin, options.formats or ()) if twin is not None else set()
     jobs = [Job(str(p), str(staging), v, bool(r), vk, rk, formats=r) for p, v, r, vk, rk in plan if v or r]
     selected: tuple[str, ...] = options.formats or ()
     with _Workers(corpus, options, len(corpus.document_paths), len(jobs)) as workers:
@@ -944,7 +1096,7 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[Plan],
                     rec.formats = {**{f: old.formats[f] for f in kept}, **rec.formats}
                 else:  # neither validated nor rendered: formats not chosen now are left out
                     rec.formats = {f: old.formats[f] for f in kept}
-                for f in kept:
+                for f in kept if real not in in_place else ():
                     roots = old.formats[f]["roots"]
                     linked = [_link_tree(out, rel, staging) for rel in roots]
                     if not all(linked):  # copied, not linked: new inodes, so a new fingerprint
@@ -973,6 +1125,8 @@ def _build_into(staging: Path, out: Path, corpus: Corpus, plan: list[Plan],
                                  "documents": {r.path: vars(r) for r in records}}
         if options.shard is None:
             site_files = _write_site(staging, records, options, workers.call, corpus.register_path)
+            if twin is not None:
+                _sweep(staging, records, site_files)
             result.files += len(site_files)
             state["site"] = {"files": site_files,
                              "fingerprint": _OutputTree(str(staging), set()).fingerprint(site_files, site=True)}
