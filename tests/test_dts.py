@@ -335,7 +335,8 @@ def test_static_files_agree_with_live_answers(built: Path, client: httpx.Client)
         assert live.text == path.read_text(), rel
         checked += 1
     assert ranges == 15 * 2  # the pairs of the 6 sections, down absent and 1
-    assert checked >= 37 * 5 + 6 + 38 + 15 * 3
+    # Navigation: 3 from the root, 4 per unit (down absent, 0, 1, -1; 37 units of depth <= 1 below them).
+    assert checked >= 3 + 37 * 4 + 6 + 38 + 15 * 3
 
 
 def test_static_navigation_text_is_the_general_answer_byte_for_byte(tmp_path: Path) -> None:
@@ -361,8 +362,31 @@ def test_static_navigation_text_is_the_general_answer_byte_for_byte(tmp_path: Pa
     assert summary["@id"] == DOC
     sections = sum(1 for p in res.units() if res.level(p) == 1)
     pairs = sections * (sections - 1) // 2  # ranges of top-level units: navigation (two) and document
-    assert len(files) == len(set(files)) == 2 + 3 + 37 * 5 + 1 + 37 + pairs * 3
+    assert len(files) == len(set(files)) == 2 + 3 + 37 * 4 + 1 + 37 + pairs * 3
     assert all(Path(f).is_file() and Path(f).is_relative_to(tmp_path) for f in files)
+
+
+def test_no_two_static_navigation_files_differ_only_in_their_id(built: Path) -> None:
+    """Issue 21: the static API is sized by what clients need.  A ``down`` deeper than the tree
+    below a unit answers the same members as ``down=-1`` (only @id, the request's URL, differs), so
+    those files are not written (the live server answers them; a static host, 404).  What remains
+    alike is, for the root and each unit, ``down=-1`` ("everything below") and the ``down`` that
+    reaches the bottom of the tree: 1 for a section or a paragraph (a walker asks every unit for its
+    children with 1), 2 from the root."""
+    root = built / "api" / "dts" / "navigation"
+    bodies: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.json")):
+        body = json.loads(path.read_text())
+        del body["@id"]
+        bodies.setdefault(json.dumps(body, sort_keys=True), []).append(unquote(path.relative_to(root).as_posix()))
+    alike = sorted(names for names in bodies.values() if len(names) > 1)
+    res_units = 37
+    assert len(alike) == 1 + res_units
+    for names in alike:
+        downs = {n.split("/")[0].removesuffix(".json").split(";")[1] for n in names}
+        assert len(names) == 2 and downs == ({"down=2", "down=-1"} if "/" not in names[0] else {"down=1", "down=-1"})
+    files = sum(len(names) for names in bodies.values())
+    assert files == 3 + res_units * 4 + 15 * 2  # before issue 21: 3 + 37 * 5 + 15 * 2
 
 
 def test_cli_serve_listens_on_loopback_by_default() -> None:

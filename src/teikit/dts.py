@@ -672,7 +672,8 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
 
     Every request the static URI templates can express is answered by a file: the resource's
     collection (children, parents), its navigation from the root to every depth and of each
-    CitableUnit with ``down`` absent, 0, 1 … depth and -1, and its Document whole and by ref.
+    CitableUnit with ``down`` absent, 0, 1 … the depth below it (at least 1) and -1, and its
+    Document whole and by ref.
     Ranges (start/end) are answered for top-level units (start before end, ``down`` absent or 1,
     and the Document): as many files as pairs of sections, where every range of every level would
     grow with the square of the paragraphs; other ranges are the live server's (a request for
@@ -693,7 +694,11 @@ def write_static_resource(dc: DtsCorpus, ident: str, out: Path,
         path = nav_files.path(None, down)
         _put(out, base, path, nav_files.text(None, down, path), written)
     for p in res.units():
-        for variant in (None, "0", *downs):
+        # ``down`` from 1 to the depth below the unit (at least 1: a walker asks every unit for its
+        # children), and -1; a larger ``down`` adds nothing to the answer (its members are those
+        # of -1, only the @id differs), so it is the live server's, as are most ranges.
+        below = [str(d) for d in range(1, max(1, depth - res.level(p)) + 1)]
+        for variant in (None, "0", *below, "-1"):
             path = nav_files.path(p, variant)
             _put(out, base, path, nav_files.text(p, variant, path), written)
     # Document answers in TEI, as document() gives them for these (already valid) parameters.
