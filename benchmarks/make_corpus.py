@@ -6,7 +6,13 @@ corpus) and renumbered p1…p31 so that the passage scheme holds.  All variants 
 register.  The layout is the project's own: DEST/tei/*.xml and DEST/tei/register.xml, so that
 ``teikit build --tei-dir DEST/tei --out OUT`` builds it.
 
-Usage: python benchmarks/make_corpus.py N DEST [--seed S]
+With ``--paragraphs P`` each document has P paragraphs instead of 31: the edition's six sections,
+each filled with copies of the variant's paragraphs in turn (IDs inside a copy get a suffix, so
+they stay unique; a copied ``choice`` of ``sic`` and ``corr`` becomes the
+sic's text, as its corrective note points at the original), renumbered p1…pP — one long document for the size benchmark
+(``bench_size.py``).
+
+Usage: python benchmarks/make_corpus.py N DEST [--seed S] [--paragraphs P]
 """
 
 from __future__ import annotations
@@ -59,11 +65,51 @@ def variant(source: etree._ElementTree, index: int, rng: random.Random) -> etree
     return tree
 
 
+def _unwrap(el: etree._Element, text: str) -> None:
+    """Replace ``el`` by ``text`` in its parent."""
+    parent, prev = el.getparent(), el.getprevious()
+    joined = text + (el.tail or "")
+    if prev is not None:
+        prev.tail = (prev.tail or "") + joined
+    else:
+        parent.text = (parent.text or "") + joined
+    parent.remove(el)
+
+
+def lengthen(tree: etree._ElementTree, paragraphs: int) -> etree._ElementTree:
+    """The document with ``paragraphs`` paragraphs, spread over its sections as the original's are."""
+    root = tree.getroot()
+    divs = root.findall("tei:text/tei:body/tei:div", NS)
+    originals = [(d, d.findall("tei:p", NS)) for d in divs]
+    total = sum(len(ps) for _, ps in originals)
+    copies = 0
+    made = total
+    while made < paragraphs:
+        for d, ps in originals:
+            for p in ps:
+                if made >= paragraphs:
+                    break
+                twin = copy.deepcopy(p)
+                copies += 1
+                for el in twin.iter():
+                    if el.get(XML_ID) and el is not twin:
+                        el.set(XML_ID, f"{el.get(XML_ID)}-c{copies}")
+                for choice in twin.xpath(".//tei:choice[tei:sic]", namespaces=NS):
+                    _unwrap(choice, choice.findtext("tei:sic", "", NS))
+                d.append(twin)
+                made += 1
+    for n, p in enumerate(root.iterfind("tei:text/tei:body/tei:div/tei:p", NS), start=1):
+        p.set(XML_ID, f"p{n}")
+        p.set("n", str(n))
+    return tree
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("n", type=int)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--seed", type=int, default=1959)
+    parser.add_argument("--paragraphs", type=int, default=0, help="paragraphs per document (default: 31)")
     args = parser.parse_args()
     out = args.dest / "tei"
     out.mkdir(parents=True, exist_ok=True)
@@ -72,7 +118,10 @@ def main() -> None:
     source = etree.parse(str(EDITION))
     rng = random.Random(args.seed)
     for i in range(1, args.n + 1):
-        variant(source, i, rng).write(str(out / f"deutscher-variant-{i:05d}.xml"), encoding="UTF-8",
+        doc = variant(source, i, rng)
+        if args.paragraphs:
+            doc = lengthen(doc, args.paragraphs)
+        doc.write(str(out / f"deutscher-variant-{i:05d}.xml"), encoding="UTF-8",
                                       xml_declaration=True)
     print(f"wrote {args.n} documents and the register to {out}")
 
