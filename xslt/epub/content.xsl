@@ -142,7 +142,8 @@
   <xsl:function name="tk:epub-mention-id" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="p" as="element()?" select="$el/ancestor::tei:p[1]"/>
-    <xsl:sequence select="'m-' || ($p/@xml:id, 'x')[1] || '-' || (count(($el/preceding::*)[node-name(.) = $tk:mentions] intersect $p//*) + 1)"/>
+    <!-- Inside the paragraph (not the preceding axis, which walks the whole document per mention). -->
+    <xsl:sequence select="'m-' || ($p/@xml:id, 'x')[1] || '-' || (count($p//*[node-name(.) = $tk:mentions][. &lt;&lt; $el] except $el/ancestor::*) + 1)"/>
   </xsl:function>
 
   <xsl:template match="tei:date" mode="epub" as="element()">
@@ -158,7 +159,7 @@
 
   <xsl:function name="tk:epub-date-id" as="xs:string">
     <xsl:param name="el" as="element(tei:date)"/>
-    <xsl:sequence select="'d-' || ($el/ancestor::tei:p[1]/@xml:id, 'x')[1] || '-' || (count($el/preceding::tei:date intersect $el/ancestor::tei:p[1]//tei:date) + 1)"/>
+    <xsl:sequence select="'d-' || ($el/ancestor::tei:p[1]/@xml:id, 'x')[1] || '-' || (count($el/ancestor::tei:p[1]//tei:date[. &lt;&lt; $el] except $el/ancestor::*) + 1)"/>
   </xsl:function>
 
   <xsl:template match="tei:foreign" mode="epub" as="element()">

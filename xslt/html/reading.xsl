@@ -75,12 +75,14 @@
   </xsl:template>
 
   <!-- A mention's own ID, for the indexes' links back to the very words: its paragraph and its
-       place among the paragraph's mentions. -->
+       place among the paragraph's mentions (those that start before it, enclosing ones included).
+       Counted inside the paragraph: the preceding axis would walk the whole document for each
+       mention, which made a long document's build grow with the square of its length. -->
   <xsl:function name="tk:mention-id" as="xs:string">
     <xsl:param name="el" as="element()"/>
     <xsl:variable name="p" as="element()?" select="$el/ancestor::tei:p[1]"/>
-    <xsl:sequence select="'m-' || ($p/@xml:id, 'x')[1] || '-' || (count(($el/preceding::* | $el/ancestor::*)[self::tei:persName or self::tei:placeName
-      or self::tei:orgName or self::tei:eventName] intersect $p//*) + 1)"/>
+    <xsl:sequence select="'m-' || ($p/@xml:id, 'x')[1] || '-' || (count($p//*[self::tei:persName or self::tei:placeName
+      or self::tei:orgName or self::tei:eventName][. &lt;&lt; $el]) + 1)"/>
   </xsl:function>
 
   <xsl:template match="text()" mode="reading" as="text()">
