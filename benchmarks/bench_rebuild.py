@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work" / "rebuild")
     parser.add_argument("--formats", default=None, help="as teikit build --formats (default: every format)")
     parser.add_argument("--reuse", action="store_true",
-                        help="start from the output already in WORK (its first build is then an update, not a full build)")
+                        help="start from the output already in WORK (the first build is then an update)")
     args = parser.parse_args()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -83,8 +83,8 @@ def main() -> None:
         colds.append(run(["build", "--tei-dir", "corpus1/tei", "--out", "out1", "-q", *fmt], work)[0])
         doc = docs[(r * 97 + 13) % len(docs)]
         text = doc.read_text(encoding="utf-8")
-        edited = re.sub(r"(<title type=\"main\">[^<]*?)( \(edit \d+\))?</title>", rf"\1 (edit {time.time_ns()})</title>",
-                        text, count=1)
+        edited = re.sub(r"(<title type=\"main\">[^<]*?)( \(edit \d+\))?</title>",
+                        rf"\1 (edit {time.time_ns()})</title>", text, count=1)
         assert edited != text
         doc.write_text(edited, encoding="utf-8")
         t, said = run([a for a in build if a != "-q"], work)
