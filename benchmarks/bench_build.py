@@ -23,7 +23,7 @@ teikit's modules are byte-compiled first (as ``pip install`` does) and the child
 Output goes under ``--work`` (default ``benchmarks/.work``, beside the project, as a user's build
 output would be; on this machine a new file costs about four times as much under /tmp).
 
-Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 5] [--pairs 3] [--work DIR]
+Usage: python benchmarks/bench_build.py [--sizes 100 1000] [--runs 5] [--pairs 3] [--work DIR] [--cold-only]
 """
 
 from __future__ import annotations
@@ -198,6 +198,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="cold builds (alternating with bare imports)")
     parser.add_argument("--pairs", type=int, default=3, help="alternating --jobs 1 / --jobs 2 builds per size")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold start rows (issue 21, target 3)")
     args = parser.parse_args()
     work: Path = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -219,12 +220,15 @@ def main() -> None:
     imports, cold = [], []
     for _ in range(args.runs):
         imports.append(timed([sys.executable, "-c", "import lxml.etree, saxonche"]))
-        shutil.rmtree(work / "cold", ignore_errors=True)
+        for folder in (work / "cold", work / ".cold.teikit-twin"):  # cold: no output, no twin of one
+            shutil.rmtree(folder, ignore_errors=True)
         cold.append(timed(teikit("build", "--tei-dir", str(ROOT / "tei"), "--out", str(work / "cold"), "-q")))
     imp, edition = statistics.median(imports), statistics.median(cold)
     print(f"| bare `import lxml.etree, saxonche` | {imp * 1000:.0f} ms (min {min(imports) * 1000:.0f}) |")
     print(f"| cold `teikit build` of the edition | {edition * 1000:.0f} ms (min {min(cold) * 1000:.0f}) "
           f"= {edition / imp:.1f}x import |")
+    if args.cold_only:
+        return
 
     one = make_corpus(1, work / "corpus-1")
     base = {jobs: statistics.median([build_time(one, work / "out-1", jobs)[0] for _ in range(3)]) for jobs in (1, 2)}

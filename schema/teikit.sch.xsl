@@ -13,6 +13,8 @@
               select="map:merge($register//tei:standOff//*[@xml:id] ! map{string(@xml:id): local-name(.)}, map{'duplicates': 'use-first'})"/>
    <xsl:param name="id-counts"
               select="map:merge(//@xml:id ! map{string(.): 1}, map{'duplicates': 'combine'})"/>
+   <xsl:param name="paragraph-numbers"
+              select="let $ps := /tei:TEI/tei:text/tei:body/tei:div/tei:p return     map:merge(for $i in 1 to count($ps) return map{generate-id($ps[$i]): $i})"/>
    <xsl:template match="/" as="element()">
       <problems>
          <xsl:variable name="tkv:nodes" select="//(* | @*)"/>
@@ -105,12 +107,11 @@
    <xsl:template match="tei:text/tei:body/tei:div/tei:p"
                  mode="pattern-4"
                  priority="999">
-      <xsl:variable name="expected"
-                    select="'p' || count(../preceding-sibling::tei:div/tei:p) + count(preceding-sibling::tei:p) + 1"/>
+      <xsl:variable name="expected" select="'p' || $paragraph-numbers(generate-id(.))"/>
       <xsl:if test="not(@xml:id = $expected)">
          <problem rule="passage-id-paragraph" severity="error">
             <xsl:attribute name="steps" select="tkv:steps(.)"/>
-            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Paragraph <xsl:value-of select="count(../preceding-sibling::tei:div/tei:p) + count(preceding-sibling::tei:p) + 1"/> must have the passage ID “<xsl:value-of select="$expected"/>” (paragraphs are p1, p2, … through the whole document); found “<xsl:value-of select="@xml:id"/>”.</problem>
+            <xsl:attribute name="xpath" select="tkv:xpath(.)"/>Paragraph <xsl:value-of select="$paragraph-numbers(generate-id(.))"/> must have the passage ID “<xsl:value-of select="$expected"/>” (paragraphs are p1, p2, … through the whole document); found “<xsl:value-of select="@xml:id"/>”.</problem>
       </xsl:if>
    </xsl:template>
    <xsl:template match="tei:refsDecl" mode="pattern-4" priority="998">

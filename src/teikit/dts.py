@@ -139,6 +139,7 @@ class Resource:
         self.id = doc.id
         self.objects: dict[Any, dict[str, Any]] = {}
         self.units_cache: dict[str, dict[str, Any]] = {}
+        self._siblings: dict[tuple[str, str], list[Passage]] = {}
 
     @cached_property
     def cite_types(self) -> list[str]:
@@ -209,6 +210,18 @@ class Resource:
         for p in self.units():
             out.setdefault(p.section, []).append(p)
         return out
+
+    def siblings(self, p: Passage) -> list[Passage]:
+        """The units of ``p``'s kind beside it: every section, or the paragraphs of its section
+        (listed once per section and kind: asked for each paragraph, a list built each time made
+        a long document's static API grow with the square of its sections' length)."""
+        key = ("", p.kind) if p.kind == "section" else (p.section, p.kind)
+        found = self._siblings.get(key)
+        if found is None:
+            pool = self.units() if p.kind == "section" else self.families[p.section]
+            found = self._siblings[key] = [u for u in pool if u.kind == p.kind
+                                           and (p.kind == "section" or u.section == p.section)]
+        return found
 
     def find(self, ident: str, what: str) -> Passage:
         p = self.index.by_id.get(ident)
@@ -438,8 +451,8 @@ def navigation(dc: DtsCorpus, urls: Urls, params: Mapping[str, list[str]]) -> di
         body["start"], body["end"] = res.unit(start), res.unit(end)
     members = _members(res, ref, start, end, down)
     if members is not None:
-        shown, view = _page([res.unit(p) for p in members], page, urls, "navigation", query)
-        body["member"] = shown
+        shown, view = _page(members, page, urls, "navigation", query)  # the page first, then its units
+        body["member"] = [res.unit(p) for p in shown]
         if view:
             body["view"] = view
     return body
@@ -453,9 +466,10 @@ def _members(res: Resource, ref: Passage | None, start: Passage | None, end: Pas
     # A paragraph's siblings and a section's descendants are all in its section's family: looking
     # there rather than through every unit keeps a static API of ~190 answers linear.
     if down == 0 and ref is not None:
-        pool = units if ref.kind == "section" else res.families[ref.section]
-        return [p for p in pool if (p.kind == ref.kind) and (ref.kind == "section" or p.section == ref.section)]
+        return res.siblings(ref)
     deepest = 10**6 if down == -1 else None
+    if ref is not None and ref.kind != "section":
+        return [ref]  # a paragraph has nothing below it: every down (>= 1, or -1) gives itself
     if ref is not None:
         limit = deepest or res.level(ref) + down
         return [p for p in res.families[ref.section]

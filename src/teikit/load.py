@@ -202,10 +202,11 @@ def _entries_elsewhere(doc: Document) -> list[etree._Element]:
     pointer that leads out of it is not followed), each once."""
     folder = doc.path.parent.resolve()
     wanted: dict[str, set[str]] = {}
-    values = doc.root.xpath("//@ref | //@who | //@corresp")
-    assert isinstance(values, list)
+    # A walk, not the union "//@ref | //@who | //@corresp": libxml2 merges a union's node sets
+    # with a linear search for duplicates (1.6 s for a 10,000-paragraph document).
+    values = [v for el in doc.root.iter() for v in (el.get("ref"), el.get("who"), el.get("corresp")) if v]
     for value in values:
-        for token in str(value).split():
+        for token in value.split():
             file, _, ident = token.partition("#")
             if file and ident and file != REGISTER_FILE and file.endswith(".xml") and "://" not in file:
                 wanted.setdefault(file, set()).add(ident)
