@@ -190,8 +190,15 @@
     <xsl:variable name="tei" as="element(tei:TEI)" select="."/>
     <xsl:variable name="mentions" as="element()*" select="tei:text/tei:body//*[node-name(.) = $tk:mentions][@ref]
       [not(ancestor::*[node-name(.) = $tk:mentions])][exists(tk:targets(@ref))]"/>
-    <xsl:variable name="by-entry" as="map(xs:string, element()*)" select="map:merge($mentions ! map{string(tk:targets(@ref)[1]/@xml:id): .},
-      map{'duplicates': 'combine'})"/>
+    <!-- Grouped, not map:merge(…, 'combine'), which appends one mention at a time to an immutable
+         sequence (the square of an entry's mentions). -->
+    <xsl:variable name="by-entry" as="map(xs:string, element()*)">
+      <xsl:map>
+        <xsl:for-each-group select="$mentions" group-by="string(tk:targets(@ref)[1]/@xml:id)">
+          <xsl:map-entry key="current-grouping-key()" select="current-group()"/>
+        </xsl:for-each-group>
+      </xsl:map>
+    </xsl:variable>
     <xsl:variable name="notes" as="element(tei:note)*" select="tk:notes-in-order(.)"/>
     <xsl:call-template name="tk:xhtml">
       <xsl:with-param name="tei" select="."/>

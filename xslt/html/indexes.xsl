@@ -21,11 +21,17 @@
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="pointers" as="xs:string*" select="distinct-values($tei//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))"/>
     <xsl:variable name="entries" as="element()*" select="$tk:entries[@xml:id = $pointers]"/>
-    <!-- Entry ID -> the paragraphs that mention it, built in one pass over the text. -->
-    <xsl:variable name="mentioned-in" as="map(xs:string, element()*)" select="map:merge(
-        for $p in (if ($house) then $tei/tei:text/tei:body/tei:div/tei:p else $tei/tei:text/tei:body//tei:*[tk:is-passage(.)]),
-            $id in distinct-values($p//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))
-        return map{$id: $p}, map{'duplicates': 'combine'})" xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
+    <!-- Entry ID -> the paragraphs that mention it, in document order, built in one pass over the
+         text: grouped, not map:merge(…, 'combine'), which appends one paragraph at a time to an
+         immutable sequence (the square of an entry's mentions: seconds for a long document). -->
+    <xsl:variable name="mentioned-in" as="map(xs:string, element()*)">
+      <xsl:map>
+        <xsl:for-each-group select="if ($house) then $tei/tei:text/tei:body/tei:div/tei:p else $tei/tei:text/tei:body//tei:*[tk:is-passage(.)]"
+          group-by="distinct-values(.//@ref/tokenize(normalize-space(.), ' ') ! substring-after(., '#'))">
+          <xsl:map-entry key="current-grouping-key()" select="current-group()"/>
+        </xsl:for-each-group>
+      </xsl:map>
+    </xsl:variable>
     <section id="indexes" class="indexes" aria-labelledby="indexes-heading">
       <h2 id="indexes-heading">Indexes</h2>
       <p class="index-key">Persons are sorted by surname. Each “mentioned in” link leads to the words
