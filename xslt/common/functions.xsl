@@ -147,9 +147,16 @@
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:sequence select="$tei/tei:text//tei:note[not(ancestor::tei:note)][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]"/>
   </xsl:function>
+  <!-- The same notes, indexed once per document: numbering a note by counting the notes before it
+       walked the whole document for each one (the square of its length for a text with many). -->
+  <xsl:key name="tk:footnotes" use="'all'"
+    match="tei:text//tei:note[not(ancestor::tei:note)][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]"/>
   <xsl:function name="tk:footnote-number" as="xs:integer">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="count($note/preceding::tei:note[not(ancestor::tei:note)][ancestor::tei:text][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]) + 1"/>
+    <xsl:variable name="id" as="xs:string" select="generate-id($note)"/>
+    <!-- A note that is not one of them (inside another note) is numbered as before: by counting. -->
+    <xsl:sequence select="(index-of(key('tk:footnotes', 'all', root($note)) ! generate-id(.), $id)[1],
+      count($note/preceding::tei:note[not(ancestor::tei:note)][ancestor::tei:text][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]) + 1)[1]"/>
   </xsl:function>
 
   <!-- The blocks a reader cites (teikit.passages.PASSAGE_BLOCKS): each is a passage with a ¶
