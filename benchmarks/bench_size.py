@@ -9,7 +9,10 @@ RSS(10,000) <= 2 x RSS(1,000) + the 10,000-paragraph document's own size.
 ``--formats`` builds a choice of outputs (as ``teikit build --formats``), to see which one grows
 faster than the document.
 
-Usage: python benchmarks/bench_size.py [--sizes 1000 10000] [--runs 3] [--formats LIST] [--work DIR]
+``--own-ids`` measures a document whose paragraphs carry IDs of their own (``para-N``, the ordinary
+TEI profile), numbered by their place.
+
+Usage: python benchmarks/bench_size.py [--sizes 1000 10000] [--runs 3] [--formats LIST] [--own-ids] [--work DIR]
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", default=None)
+    parser.add_argument("--own-ids", action="store_true", help="make_corpus --own-ids: para-N IDs, tei profile")
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".work" / "size")
     args = parser.parse_args()
     work: Path = args.work.resolve()
@@ -49,10 +53,11 @@ def main() -> None:
     fmt = ["--formats", args.formats] if args.formats else []
     rows: dict[int, tuple[float, int, int, int, int]] = {}
     for size in args.sizes:
-        corpus = work / f"p{size}"
+        corpus = work / (f"p{size}" + ("-own-ids" if args.own_ids else ""))
         if not (corpus / "tei").is_dir():
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "make_corpus.py"), "1", str(corpus),
-                            "--paragraphs", str(size)], check=True, capture_output=True)
+                            "--paragraphs", str(size), *(["--own-ids"] if args.own_ids else [])],
+                           check=True, capture_output=True)
         doc = next((corpus / "tei").glob("deutscher-variant-*.xml"))
         walls, rsses = [], []
         out = work / f"out{size}"

@@ -12,7 +12,10 @@ they stay unique; a copied ``choice`` of ``sic`` and ``corr`` becomes the
 sic's text, as its corrective note points at the original), renumbered p1…pP — one long document for the size benchmark
 (``bench_size.py``).
 
-Usage: python benchmarks/make_corpus.py N DEST [--seed S] [--paragraphs P]
+With ``--own-ids`` the paragraphs' IDs are ``para-N`` and the corpus uses the ordinary TEI profile
+(numbers come from the paragraphs' places, as for an edition that brings its own IDs).
+
+Usage: python benchmarks/make_corpus.py N DEST [--seed S] [--paragraphs P] [--own-ids]
 """
 
 from __future__ import annotations
@@ -110,17 +113,25 @@ def main() -> None:
     parser.add_argument("dest", type=Path)
     parser.add_argument("--seed", type=int, default=1959)
     parser.add_argument("--paragraphs", type=int, default=0, help="paragraphs per document (default: 31)")
+    parser.add_argument("--own-ids", action="store_true",
+                        help="paragraph IDs of the documents' own (para-N), under the ordinary TEI profile")
     args = parser.parse_args()
     out = args.dest / "tei"
     out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(ROOT / "tei" / "register.xml", out / "register.xml")
-    shutil.copyfile(ROOT / "tei" / "teikit.toml", out / "teikit.toml")  # the edition's house profile
+    if args.own_ids:  # an ordinary edition's IDs: numbered by their place, not read from the ID
+        (out / "teikit.toml").write_text('profile = "tei"\n', encoding="utf-8")
+    else:
+        shutil.copyfile(ROOT / "tei" / "teikit.toml", out / "teikit.toml")  # the edition's house profile
     source = etree.parse(str(EDITION))
     rng = random.Random(args.seed)
     for i in range(1, args.n + 1):
         doc = variant(source, i, rng)
         if args.paragraphs:
             doc = lengthen(doc, args.paragraphs)
+        if args.own_ids:
+            for p in doc.getroot().iterfind(".//tei:body/tei:div/tei:p", NS):
+                p.set(XML_ID, "para-" + p.get(XML_ID, "")[1:])
         doc.write(str(out / f"deutscher-variant-{i:05d}.xml"), encoding="UTF-8",
                                       xml_declaration=True)
     print(f"wrote {args.n} documents and the register to {out}")
