@@ -262,6 +262,35 @@ def test_a_corpus_without_a_register_builds_under_the_tei_profile(tmp_path: Path
     shutil.rmtree(out)
 
 
+@pytest.mark.parametrize("order", [[3, 1, 2, 5, 4], [1, 2, 3, 4, 5]])
+def test_passages_with_ids_of_their_own_and_footnotes_are_numbered_by_their_place(
+        tmp_path: Path, order: list[int]) -> None:
+    """An edition's own paragraph IDs (any form) are kept; the ¶ numbers and the footnote numbers
+    come from their places in the text (counted once per document, not per paragraph: issue 21)."""
+    paras = "".join(f'<p xml:id="para-{k}">Paragraph in place {i}<note place="foot">Note {i}.</note> ends.</p>'
+                    for i, k in enumerate(order, start=1))
+    text = MINIMAL.replace("</opener>", f"</opener>{paras}", 1)
+    folder = _corpus(tmp_path, text)
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--tei-dir", str(folder), "--out", str(out), "-q",
+                                       "--formats", "html,text"])
+    assert result.exit_code == 0, result.output
+    import html5lib
+
+    page = html5lib.parse((out / "letter" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    paragraphs = {p.get("id"): p for p in page.iter("p") if (p.get("id") or "").startswith("para-")}
+    for i, k in enumerate(order, start=1):
+        p = paragraphs[f"para-{k}"]
+        assert f"Paragraph in place {i}" in "".join(p.itertext())
+        link = p.find("a[@class='permalink']")
+        assert link is not None and link.get("data-n") == str(i + 1)  # the opener is passage 1
+        assert link.get("aria-label", "").startswith(f"¶{i + 1}:")
+    plain = (out / "letter" / "letter.txt").read_text(encoding="utf-8")
+    for i in range(1, 6):
+        assert f"[{i}] Note {i}." in plain  # footnotes numbered in the order of the text
+    assert "[6] See the papers." in plain  # the letter's own footnote, after the five
+
+
 # --------------------------------------------------------------------------- teikit init
 
 def test_init_makes_an_edition_that_validates_and_builds_at_once(tmp_path: Path) -> None:
