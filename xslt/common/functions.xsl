@@ -141,28 +141,23 @@
                           then $n else string(tk:passage-position($p))"/>
   </xsl:function>
 
-  <!-- A passage's place among the document's passages, from a key built once per document (by
-       halving, in document order): counting the passages before it walked the whole document for
-       each one, which made a document with IDs of its own grow with the square of its length. -->
+  <!-- A passage's place among the document's passages, from a key built once per document:
+       counting the passages before it walked the whole document for each one, which made a
+       document with IDs of its own grow with the square of its length. -->
   <xsl:key name="tk:passages" match="tei:*[tk:is-passage(.)]" use="'all'"/>
   <xsl:function name="tk:passage-position" as="xs:integer">
     <xsl:param name="p" as="element()"/>
-    <xsl:variable name="all" as="element()*" select="key('tk:passages', 'all', root($p))"/>
-    <xsl:variable name="at" as="xs:integer" select="tk:index-in($all, $p, 1, count($all))"/>
-    <xsl:sequence select="if ($at gt 0) then $at else count($p/preceding::*[tk:is-passage(.)]) + 1"/>
+    <xsl:sequence select="(tk:numbered(root($p), 'tk:passages')(generate-id($p)), count($p/preceding::*[tk:is-passage(.)]) + 1)[1]"/>
   </xsl:function>
 
-  <!-- The position of $node in $seq (nodes in document order) between $lo and $hi, 0 if absent. -->
-  <xsl:function name="tk:index-in" as="xs:integer">
-    <xsl:param name="seq" as="node()*"/>
-    <xsl:param name="node" as="node()"/>
-    <xsl:param name="lo" as="xs:integer"/>
-    <xsl:param name="hi" as="xs:integer"/>
-    <xsl:variable name="mid" as="xs:integer" select="($lo + $hi) idiv 2"/>
-    <xsl:sequence select="if ($lo gt $hi) then 0
-      else if ($seq[$mid] is $node) then $mid
-      else if ($seq[$mid] &lt;&lt; $node) then tk:index-in($seq, $node, $mid + 1, $hi)
-      else tk:index-in($seq, $node, $lo, $mid - 1)"/>
+  <!-- The elements of key $key ('all') in one document, each by its generate-id() -> its place in
+       document order: made once per document and transformation (cache), then a lookup each. -->
+  <xsl:function name="tk:numbered" as="map(xs:string, xs:integer)" cache="yes" new-each-time="no">
+    <xsl:param name="root" as="node()"/>
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:variable name="all" as="element()*" select="key($key, 'all', $root)"/>
+    <xsl:sequence select="map:merge(for $i in 1 to count($all) return map{generate-id($all[$i]): $i})"
+      xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
   </xsl:function>
 
   <!-- The notes of the text itself (footnotes, marginal notes: not the edition's commentary, which
@@ -177,10 +172,8 @@
     match="tei:text//tei:note[not(ancestor::tei:note)][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]"/>
   <xsl:function name="tk:footnote-number" as="xs:integer">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:variable name="all" as="element()*" select="key('tk:footnotes', 'all', root($note))"/>
-    <xsl:variable name="at" as="xs:integer" select="tk:index-in($all, $note, 1, count($all))"/>
     <!-- A note that is not one of them (inside another note) is numbered as before: by counting. -->
-    <xsl:sequence select="(if ($at gt 0) then $at else (),
+    <xsl:sequence select="(tk:numbered(root($note), 'tk:footnotes')(generate-id($note)),
       count($note/preceding::tei:note[not(ancestor::tei:note)][ancestor::tei:text][not(ancestor::tei:back) or ancestor::tei:div[not(@type = ('commentary', 'bibliography'))]]) + 1)[1]"/>
   </xsl:function>
 
