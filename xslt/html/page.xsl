@@ -228,7 +228,7 @@
         '@id': $copy-id,
         'name': normalize-space((tei:monogr/tei:title)[1]),
         'author': $persons(tei:monogr/tei:author/tei:persName),
-        'contributor': array{ tei:monogr/tei:respStmt ! map{ '@type': 'Role', 'roleName': normalize-space(tei:resp),
+        'contributor': array{ tei:monogr/tei:respStmt ! map{ '@type': 'Role', 'roleName': string-join(tei:resp ! normalize-space(.), '; '),
             'contributor': $persons(tei:persName | tei:name)?1 } }
       },
       tei:monogr/tei:imprint/tei:publisher ! map{'publisher': map{'@type': 'Organization', 'name': normalize-space(.)}},
