@@ -280,6 +280,21 @@ def test_sigkill_mid_swap_is_recovered_by_the_next_command(tmp_path: Path, when:
     assert set(snapshot(out)) == set(before)
 
 
+@pytest.mark.parametrize("content", [None, "notes.txt"])
+def test_a_folder_named_like_the_twin_that_is_not_teikits_is_never_touched(tmp_path: Path,
+                                                                           content: str | None) -> None:
+    twin = tmp_path / ".site.teikit-twin"
+    twin.mkdir()
+    if content:
+        (twin / content).write_text("mine\n")
+    before = snapshot(twin)
+    out = tmp_path / "site"
+    build(MINIMAL, out, BuildOptions(jobs=1))
+    build(MINIMAL, out, BuildOptions(jobs=1, base_url="https://changed.example/"))  # replaces a tree
+    assert snapshot(twin) == before and sorted(p.name for p in twin.iterdir()) == ([content] if content else [])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.teikit-twin", "site"]  # the old tree deleted
+
+
 def _signal_build(tmp_path: Path, sig: int, delay: float, corpus: Path) -> subprocess.CompletedProcess[str]:
     out = tmp_path / "site"
     proc = subprocess.Popen([*teikit_command(), "build", "--tei-dir", str(corpus), "--out", str(out), "-q"],

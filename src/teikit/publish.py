@@ -979,7 +979,10 @@ def _sweep(staging: Path, records: list[DocRecord], site_files: list[str]) -> No
 
 def _make_twin(out: Path) -> None:
     """After a build that replaced nothing, make the twin the next build will refresh: every file of
-    the output hard-linked (a few microseconds each), under a staging name until complete."""
+    the output hard-linked (a few microseconds each), under a staging name until complete.  A
+    folder of that name that is not teikit's (even an empty one) is left as it is, and no twin made."""
+    if os.path.lexists(outdir.twin_path(out)):
+        return
     staging = outdir.new_staging(out)
     try:
         for folder, dirs, names in os.walk(out):
