@@ -188,6 +188,24 @@ def test_a_damaged_twin_is_repaired_not_published(corpus6: Path, tmp_path: Path)
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in fresh.iterdir())
 
 
+def test_a_refreshed_twin_follows_a_change_of_formats_and_a_removed_document(corpus6: Path, tmp_path: Path) -> None:
+    """Formats dropped or added and a document removed while the twin is refreshed: the output is
+    what a build from nothing writes (no file of a dropped format or removed document is left)."""
+    tei = copy_corpus(corpus6, tmp_path / "tei")
+    out = tmp_path / "out"
+    build(tei, out, BuildOptions(jobs=1, formats=LIGHT))
+    docs = sorted(tei.glob("deutscher-variant-*.xml"))
+    docs[0].write_text(docs[0].read_text().replace("(variant 1)", "(variant one)"))
+    build(tei, out, BuildOptions(jobs=1, formats=("html", "text")))  # the twin: every LIGHT format
+    docs[5].unlink()
+    result = build(tei, out, BuildOptions(jobs=1, formats=("html", "tei")))
+    assert len(result.documents) == 5
+    fresh = tmp_path / "fresh"
+    build(tei, fresh, BuildOptions(jobs=1, formats=("html", "tei")))
+    assert files(out) == files(fresh)
+    assert not (out / "api").exists() and not (out / "deutscher-variant-00006").exists()
+
+
 def test_a_twin_whose_output_is_gone_is_removed(corpus6: Path, tmp_path: Path) -> None:
     out, twin = tmp_path / "out", tmp_path / ".out.teikit-twin"
     build(corpus6, out, BuildOptions(jobs=1, formats=("html",)))
