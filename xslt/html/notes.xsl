@@ -18,18 +18,27 @@
   <xsl:key name="tk:notes-by-target" match="tei:back//tei:note[@target]"
     use="tokenize(normalize-space(@target), ' ') ! substring-after(., '#')"/>
 
-  <!-- The notes in the order of the text: by the position of the first word each explains. -->
-  <xsl:function name="tk:notes-in-order" as="element(tei:note)*">
+  <!-- The notes in the order of the text: by the position of the first word each explains.  Made
+       once per document and transformation (cache), and grouped rather than looked up note by
+       note: a note's number used to rebuild this list and search it, for every note. -->
+  <xsl:function name="tk:notes-in-order" as="element(tei:note)*" cache="yes" new-each-time="no">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="targeted" as="element()*"
       select="$tei/tei:text/(tei:front | tei:body)//*[@xml:id][exists(key('tk:notes-by-target', @xml:id))]"/>
-    <xsl:sequence select="distinct-values($targeted ! key('tk:notes-by-target', @xml:id) ! generate-id(.))
-      ! (let $id := . return ($tei/tei:text/tei:back//tei:note[generate-id(.) = $id]))"/>
+    <xsl:for-each-group select="$targeted ! key('tk:notes-by-target', @xml:id)" group-by="generate-id(.)">
+      <xsl:sequence select="current-group()[1][exists(ancestor::tei:back[../.. is $tei])]"/>
+    </xsl:for-each-group>
   </xsl:function>
 
   <xsl:function name="tk:note-number" as="xs:integer">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="index-of(tk:notes-in-order($note/ancestor::tei:TEI) ! generate-id(.), generate-id($note))[1]"/>
+    <xsl:sequence select="tk:note-numbers($note/ancestor::tei:TEI)(generate-id($note))"/>
+  </xsl:function>
+  <xsl:function name="tk:note-numbers" as="map(xs:string, xs:integer)" cache="yes" new-each-time="no">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="notes" as="element(tei:note)*" select="tk:notes-in-order($tei)"/>
+    <xsl:sequence select="map:merge(for $i in 1 to count($notes) return map{generate-id($notes[$i]): $i})"
+      xmlns:map="http://www.w3.org/2005/xpath-functions/map"/>
   </xsl:function>
 
   <xsl:template match="tei:body//*[@xml:id][exists(key('tk:notes-by-target', @xml:id))]" mode="reading" priority="10" as="node()*">
