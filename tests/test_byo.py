@@ -291,6 +291,30 @@ def test_passages_with_ids_of_their_own_and_footnotes_are_numbered_by_their_plac
     assert "[6] See the papers." in plain  # the letter's own footnote, after the five
 
 
+def test_a_commentary_of_plain_notes_builds_and_validates_in_time(tmp_path: Path) -> None:
+    """Ordinary TEI commentary: notes in the back pointing at words, with neither @type nor
+    xml:id.  They validate (a long run of notes once took libxml2 minutes: the div grammar is now
+    read one way only) and build in every output, each note linked, numbered and searchable."""
+    n = 300
+    paras = "".join(f'<p>Text with <seg xml:id="w{i}">word {i}</seg> here.</p>' for i in range(1, n + 1))
+    notes = "".join(f'<note target="#w{i}">Comment {i}.</note>' for i in range(1, n + 1))
+    text = MINIMAL.replace("</opener>", f"</opener>{paras}", 1).replace(
+        '<div type="places">', f'<div type="commentary">{notes}</div><div type="places">', 1)
+    folder = _corpus(tmp_path, text)
+    assert [p for p in iter_errors(folder) if p.severity == "error"] == []
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--tei-dir", str(folder), "--out", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    import html5lib
+
+    page = html5lib.parse((out / "letter" / "index.html").read_bytes(), namespaceHTMLElements=False)
+    ids = [el.get("id") for el in page.iter() if (el.get("id") or "").startswith("note-")]
+    assert len(ids) == len(set(ids)) >= n  # every note has its own anchor
+    assert sum(1 for a in page.iter("a") if a.get("href") == f"#note-{n}") >= 1
+    record = (out / ".teikit" / "search" / "letter" / "index.html").read_text(encoding="utf-8")
+    assert record.count('<h4 id="note-') == n
+
+
 # --------------------------------------------------------------------------- teikit init
 
 def test_init_makes_an_edition_that_validates_and_builds_at_once(tmp_path: Path) -> None:

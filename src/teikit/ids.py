@@ -86,6 +86,17 @@ def prepare(doc: Document) -> Document:
         root.set(XML_ID, doc.id)
     for el, ident in new_ids(root):
         el.set(XML_ID, ident)
+    # Notes in the back that point at the text (a commentary) are linked and searched by their
+    # IDs: one without gets "note-N" (N counting such notes, skipping IDs already taken).
+    taken = {str(v) for v in root.xpath("//@xml:id")}  # type: ignore[union-attr]
+    number = 0
+    for note in root.iterfind("tei:text/tei:back//tei:note[@target]", NS):
+        if note.get(XML_ID) is None:
+            number += 1
+            while f"note-{number}" in taken:
+                number += 1
+            note.set(XML_ID, f"note-{number}")
+            taken.add(f"note-{number}")
     doc.__dict__.pop("_xdm", None)  # the Saxon copy, if made, predates the IDs
     doc.__dict__["_prepared"] = True
     return doc

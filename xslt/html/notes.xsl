@@ -60,7 +60,10 @@
 
   <xsl:function name="tk:note-kind" as="xs:string">
     <xsl:param name="note" as="element(tei:note)"/>
-    <xsl:sequence select="map{'explanatory': 'Explanatory', 'contextual': 'Contextual', 'corrective': 'Corrective'}(string($note/@type))"/>
+    <!-- The house kinds by name; any other note pointing at the text (ordinary TEI: no @type, or
+         one of the project's) is an editorial note. -->
+    <xsl:sequence select="(map{'explanatory': 'Explanatory', 'contextual': 'Contextual', 'corrective': 'Corrective'}(string($note/@type)),
+      'Editorial')[1]"/>
   </xsl:function>
 
   <xsl:template match="tei:seg" mode="reading" as="node()*">
