@@ -63,6 +63,13 @@ def rss_of(cmd: list[str]) -> tuple[float, int]:
     return float(t), int(rss)
 
 
+def clean_output(folder: Path) -> None:
+    """Remove a build output and the twin teikit keeps beside it, so that the next build is cold."""
+    for path in (folder, folder.parent / f".{folder.name}.teikit-twin"):
+        if path.exists():
+            shutil.rmtree(path)
+
+
 def teikit(*args: str) -> list[str]:
     return [sys.executable, "-m", "teikit.cli", *args]
 
@@ -220,8 +227,7 @@ def main() -> None:
     imports, cold = [], []
     for _ in range(args.runs):
         imports.append(timed([sys.executable, "-c", "import lxml.etree, saxonche"]))
-        for folder in (work / "cold", work / ".cold.teikit-twin"):  # cold: no output, no twin of one
-            shutil.rmtree(folder, ignore_errors=True)
+        clean_output(work / "cold")  # cold: no output, no twin of one
         cold.append(timed(teikit("build", "--tei-dir", str(ROOT / "tei"), "--out", str(work / "cold"), "-q")))
     imp, edition = statistics.median(imports), statistics.median(cold)
     print(f"| bare `import lxml.etree, saxonche` | {imp * 1000:.0f} ms (min {min(imports) * 1000:.0f}) |")

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_build import clean_output
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -56,14 +57,8 @@ def stylesheets(given: Path | None) -> Path | None:
     return None
 
 
-def clean(folder: Path) -> None:
-    for path in (folder, folder.parent / f".{folder.name}.teikit-twin"):
-        if path.exists():
-            shutil.rmtree(path)
-
-
 def teikit(corpus: Path, out: Path, jobs: int, fmt: list[str]) -> float:
-    clean(out)
+    clean_output(out)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(corpus), "--out", str(out),
                     "--jobs", str(jobs), "-q", *fmt], check=True, env=ENV, stdout=subprocess.DEVNULL)
@@ -71,7 +66,7 @@ def teikit(corpus: Path, out: Path, jobs: int, fmt: list[str]) -> float:
 
 
 def peer(xsl: Path, docs: list[Path], out: Path, processes: int) -> float:
-    clean(out)
+    clean_output(out)
     out.mkdir(parents=True)
     start = time.perf_counter()
     parts = [docs[k::processes] for k in range(processes)]

@@ -22,12 +22,13 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_build import clean_output
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -39,12 +40,6 @@ def run(args: list[str], cwd: Path) -> tuple[float, str]:
     proc = subprocess.run([sys.executable, "-m", "teikit.cli", *args], cwd=cwd, env=ENV, check=True,
                           capture_output=True, text=True)
     return time.perf_counter() - start, proc.stdout + proc.stderr
-
-
-def fresh(folder: Path) -> None:
-    for path in (folder, folder.parent / f".{folder.name}.teikit-twin"):
-        if path.exists():
-            shutil.rmtree(path)
 
 
 def main() -> None:
@@ -66,7 +61,7 @@ def main() -> None:
                            check=True, capture_output=True)
     out, out1 = work / "out", work / "out1"
     if not args.reuse:
-        fresh(out)
+        clean_output(out)
     build = ["build", "--tei-dir", f"{corpus.name}/tei", "--out", "out", "-q", *fmt]
     full, _ = run(build, work)
     first = "first build (an update of the output there)" if args.reuse else "full build"
@@ -79,7 +74,7 @@ def main() -> None:
         t, said = run(build, work)
         assert "up to date" in said or said == "", said
         noops.append(t)
-        fresh(out1)
+        clean_output(out1)
         colds.append(run(["build", "--tei-dir", "corpus1/tei", "--out", "out1", "-q", *fmt], work)[0])
         doc = docs[(r * 97 + 13) % len(docs)]
         text = doc.read_text(encoding="utf-8")

@@ -19,25 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
+from bench_build import clean_output, rss_of
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def measured(cmd: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (kB) of one command, measured by a wrapper process."""
-    code = ("import resource,subprocess,sys,time;t=time.perf_counter();"
-            "subprocess.run(sys.argv[1:],check=True,stdout=subprocess.DEVNULL);"
-            "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, *cmd], cwd=cwd, check=True, capture_output=True, text=True,
-                         env=ENV)
-    wall, rss = out.stdout.split()
-    return float(wall), int(rss)
 
 
 def main() -> None:
@@ -62,11 +52,9 @@ def main() -> None:
         walls, rsses = [], []
         out = work / f"out{size}"
         for _ in range(args.runs):
-            for path in (out, work / f".{out.name}.teikit-twin"):
-                if path.exists():
-                    shutil.rmtree(path)
-            wall, rss = measured([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(corpus / "tei"),
-                                  "--out", str(out), "--jobs", "1", "-q", *fmt], work)
+            clean_output(out)
+            wall, rss = rss_of([sys.executable, "-m", "teikit.cli", "build", "--tei-dir", str(corpus / "tei"),
+                                "--out", str(out), "--jobs", "1", "-q", *fmt])
             walls.append(wall)
             rsses.append(rss)
         files = sum(len(names) for _, _, names in os.walk(out))

@@ -294,11 +294,9 @@ def take_twin(out: Path) -> Path | None:
 
 def discard_twin(out: Path) -> None:
     """Remove the kept tree (it cannot serve the next build: no usable record of what it holds)."""
-    twin = usable_twin(out)
-    if twin is not None:
-        staging = take_twin(out)
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+    staging = take_twin(out)  # None unless it is teikit's
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _keep(old: Path, out: Path) -> None:

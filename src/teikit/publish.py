@@ -455,9 +455,7 @@ def _link_tree(src_root: Path, rel: str, dst_root: Path) -> bool:
     an output (which teikit never writes) is not followed out of it.  ``rel`` must be a plain
     relative path inside ``src_root``.
     """
-    if not _plain_relative(rel):
-        raise InvalidInput(f"recorded output path {rel!r} is absolute or leaves its folder; refusing it",
-                           path=str(src_root), rule="output-path")
+    _require_plain(rel, src_root)
     linked = True
     src = os.path.join(src_root, rel)
     if os.path.isdir(src) and not os.path.islink(src):
@@ -482,6 +480,13 @@ def _link_tree(src_root: Path, rel: str, dst_root: Path) -> bool:
             shutil.copyfile(path, target, follow_symlinks=False)
             linked = False
     return linked
+
+
+def _require_plain(rel: str, root: Path) -> None:
+    """Refuse a recorded output path that is absolute or leaves ``root`` (state files are data)."""
+    if not _plain_relative(rel):
+        raise InvalidInput(f"recorded output path {rel!r} is absolute or leaves its folder; refusing it",
+                           path=str(root), rule="output-path")
 
 
 def _plain_relative(rel: str) -> bool:
@@ -894,9 +899,7 @@ def _twin_state(out: Path) -> dict[str, Any] | None:
 def _remove_paths(root: Path, rels: Iterable[str]) -> None:
     """Remove recorded output paths (files or folders) under ``root``; links are removed, never followed."""
     for rel in rels:
-        if not _plain_relative(rel):
-            raise InvalidInput(f"recorded output path {rel!r} is absolute or leaves its folder; refusing it",
-                               path=str(root), rule="output-path")
+        _require_plain(rel, root)
         path = os.path.join(root, rel)
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path)
